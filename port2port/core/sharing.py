@@ -1,0 +1,158 @@
+"""The sharing rule: who may read and who may edit a shared item. Pure: no database access.
+
+Every shareable model builds its `visible_to` and `editable_by` querysets from the two
+functions at the bottom of this module, so the rule lives in one place. docs/sharing-rules.md
+states the same rule in plain words; the tests hold both to it.
+
+A shareable model has these fields: `tlp`, `audience`, `status`, `author` (a person),
+`owner_org` (an organisation), `sharing_group`, and the many-to-many `recipient_orgs` and
+`recipient_people`.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Tlp(models.TextChoices):
+    """Traffic Light Protocol 2.0: what recipients may do with an item."""
+
+    CLEAR = "clear", "TLP:CLEAR"
+    GREEN = "green", "TLP:GREEN"
+    AMBER = "amber", "TLP:AMBER"
+    AMBER_STRICT = "amber+strict", "TLP:AMBER+STRICT"
+    RED = "red", "TLP:RED"
+
+
+class Audience(models.TextChoices):
+    """Who receives an item. Separate from the TLP label, which says what they may do with it."""
+
+    OWNER = "owner", _("My organisation only")
+    ORGANISATIONS = "organisations", _("Named organisations")
+    GROUP = "group", _("A sharing group")
+    NETWORK = "network", _("The whole network")
+    PUBLIC = "public", _("Public")
+    PEOPLE = "people", _("Named people")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SHARED = "shared", _("Shared")
+    CLOSED = "closed", _("Closed")
+
+
+# From most restrictive to most open; loosening moves right.
+TLP_ORDER = [Tlp.RED, Tlp.AMBER_STRICT, Tlp.AMBER, Tlp.GREEN, Tlp.CLEAR]
+AUDIENCE_ORDER = {
+    Audience.PEOPLE: 0,
+    Audience.OWNER: 1,
+    Audience.ORGANISATIONS: 2,
+    Audience.GROUP: 2,
+    Audience.NETWORK: 3,
+    Audience.PUBLIC: 4,
+}
+# Labels a recipient may not pass on, export in bulk or send to a partner system.
+NO_ONWARD_SHARING = {Tlp.RED, Tlp.AMBER_STRICT}
+
+
+class MarkingError(ValueError):
+    """A label and an audience that may not go together; `field` names the field to fix."""
+
+    def __init__(self, field: str, message):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def check_marking(tlp: str, audience: str) -> None:
+    """Raise MarkingError unless the label and the audience form an allowed pair."""
+    if tlp not in Tlp.values:
+        raise MarkingError("tlp", _("Unknown TLP label."))
+    if audience not in Audience.values:
+        raise MarkingError("audience", _("Unknown audience."))
+    if tlp == Tlp.RED and audience != Audience.PEOPLE:
+        raise MarkingError("audience", _("TLP:RED goes only to named people."))
+    if audience == Audience.PEOPLE and tlp != Tlp.RED:
+        raise MarkingError("audience", _("Only TLP:RED items go to named people."))
+    if audience == Audience.PUBLIC and tlp != Tlp.CLEAR:
+        raise MarkingError("audience", _("Only TLP:CLEAR items may be public."))
+
+
+def is_loosening(old_tlp: str, old_audience: str, new_tlp: str, new_audience: str) -> bool:
+    """True when the new marking lets the item travel further than the old one."""
+    looser_label = TLP_ORDER.index(Tlp(new_tlp)) > TLP_ORDER.index(Tlp(old_tlp))
+    wider_audience = AUDIENCE_ORDER[Audience(new_audience)] > AUDIENCE_ORDER[Audience(old_audience)]
+    return looser_label or wider_audience or old_audience != new_audience
+
+
+def most_restrictive(*labels: str) -> str:
+    """A part is never more open than its whole: the strictest of the labels given."""
+    return min((Tlp(label) for label in labels), key=TLP_ORDER.index)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What the rule needs to know about whoever is reading, read fresh at each request."""
+
+    user_id: int | None = None
+    org_ids: frozenset[int] = field(default_factory=frozenset)
+    group_ids: frozenset[int] = field(default_factory=frozenset)
+    network_member: bool = False
+    # Organisations where this person is a security officer or an admin: they edit its items.
+    editor_org_ids: frozenset[int] = field(default_factory=frozenset)
+    # RED names individual people; an organisation's API key is not a person.
+    may_read_red: bool = True
+    public_pages: bool = False
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.user_id is None
+
+
+NOBODY = Q(pk__in=[])
+
+
+def editable_q(viewer: Viewer) -> Q:
+    """Items this viewer may edit: the author; for labels other than RED also the owner's
+    security officers and admins. RED is the author's alone."""
+    if viewer.is_anonymous:
+        return NOBODY
+    by_author = Q(author_id=viewer.user_id)
+    by_owner_officer = ~Q(tlp=Tlp.RED) & Q(owner_org_id__in=viewer.editor_org_ids)
+    return by_author | by_owner_officer
+
+
+def readable_q(viewer: Viewer, model) -> Q:
+    """Items of `model` this viewer may read: those they may edit, plus shared items whose
+    label and audience reach them (the table in ARCHITECTURE.md section 2)."""
+    public = Q(audience=Audience.PUBLIC, tlp=Tlp.CLEAR)
+    reached = public if viewer.public_pages else NOBODY
+    if not viewer.is_anonymous:
+        reached |= _reached_by_audience(viewer, model)
+        if viewer.may_read_red:
+            named = _has_recipient(model, "recipient_people", [viewer.user_id])
+            reached |= Q(tlp=Tlp.RED) & named
+    return editable_q(viewer) | (~Q(status=Status.DRAFT) & reached)
+
+
+def _has_recipient(model, relation: str, ids) -> Q:
+    """An EXISTS on the many-to-many table: a join would repeat rows and break counts."""
+    m2m = model._meta.get_field(relation)
+    rows = m2m.remote_field.through.objects.filter(
+        **{m2m.m2m_field_name(): OuterRef("pk"), f"{m2m.m2m_reverse_field_name()}__in": ids}
+    )
+    return Q(Exists(rows))
+
+
+def _reached_by_audience(viewer: Viewer, model) -> Q:
+    not_red = ~Q(tlp=Tlp.RED)
+    reached = Q(owner_org_id__in=viewer.org_ids)
+    named_orgs = _has_recipient(model, "recipient_orgs", viewer.org_ids)
+    reached |= Q(audience=Audience.ORGANISATIONS) & named_orgs
+    reached |= Q(audience=Audience.GROUP, sharing_group_id__in=viewer.group_ids)
+    if viewer.network_member:
+        # A public item reaches at least the whole network, even while public pages are off.
+        reached |= Q(audience__in=[Audience.NETWORK, Audience.PUBLIC])
+    return not_red & reached
