@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from port2port.core import audit
 from port2port.core.permissions import Permission, Role
 
-from .models import GroupMembership, Membership, Organisation, Port, SharingGroup
+from .models import ApiKey, ApiKeyScope, GroupMembership, Membership, Organisation, Port, SharingGroup
 
 
 def require_platform_admin(user) -> None:
@@ -128,6 +128,39 @@ def remove_group_member(group: SharingGroup, *, acting_user, organisation: Organ
     if deleted:
         audit.record("groups.remove_member", actor=acting_user, organisation_id=group.owner_id, target=group,
                      subject_organisation_id=group.owner_id, detail={"organisation": organisation.pk}, ip=ip)
+
+
+API_KEY_MAX_DAYS = 365
+
+
+@transaction.atomic
+def create_api_key(*, acting_user, organisation: Organisation, name: str, scope: str = ApiKeyScope.READ,
+                   days: int = 90, ip=None) -> tuple[ApiKey, str]:
+    """An organisation admin makes an API key. Returns the key and its token, shown only once."""
+    require_org_permission(acting_user, organisation, Permission.API_KEYS_MANAGE)
+    if scope not in ApiKeyScope.values:
+        raise ValidationError({"scope": _("Unknown scope.")})
+    if not 1 <= days <= API_KEY_MAX_DAYS:
+        raise ValidationError({"days": _("A key lives between 1 and %(max)d days.") % {"max": API_KEY_MAX_DAYS}})
+    token, lookup, secret_hash = ApiKey.new_token()
+    key = ApiKey(organisation=organisation, created_by=acting_user, name=name.strip(), scope=scope,
+                 lookup=lookup, secret_hash=secret_hash, expires_at=timezone.now() + timedelta(days=days))
+    key.full_clean()
+    key.save()
+    audit.record("api_keys.create", actor=acting_user, organisation_id=organisation.pk, target=key,
+                 subject_organisation_id=organisation.pk, detail={"scope": scope, "lookup": lookup, "days": days}, ip=ip)
+    return key, token
+
+
+@transaction.atomic
+def revoke_api_key(key: ApiKey, *, acting_user, ip=None) -> None:
+    """Stop a key working, at once."""
+    require_org_permission(acting_user, key.organisation, Permission.API_KEYS_MANAGE)
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+        audit.record("api_keys.revoke", actor=acting_user, organisation_id=key.organisation_id, target=key,
+                     subject_organisation_id=key.organisation_id, detail={"lookup": key.lookup}, ip=ip)
 
 
 def invitation_expiry():

@@ -293,3 +293,17 @@ class Shareable(models.Model):
                 condition=~Q(audience=Audience.GROUP) | Q(sharing_group__isnull=False), name=f"{prefix}_group_audience_names_group"
             ),
         ]
+
+
+def find_api_key(token: str) -> ApiKey | None:
+    """The usable key a presented token belongs to, or None. The secret is compared in
+    constant time; the lookup part only finds the row."""
+    import hmac
+
+    if not token.startswith(ApiKey.PREFIX):
+        return None
+    lookup, _, secret = token[len(ApiKey.PREFIX):].partition("_")
+    key = ApiKey.objects.usable().select_related("organisation", "created_by").filter(lookup=lookup).first()
+    if key is None or not hmac.compare_digest(key.secret_hash, ApiKey.hash_secret(secret)):
+        return None
+    return key
