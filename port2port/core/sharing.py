@@ -116,10 +116,11 @@ NOBODY = Q(pk__in=[])
 
 def editable_q(viewer: Viewer) -> Q:
     """Items this viewer may edit: the author; for labels other than RED also the owner's
-    security officers and admins. RED is the author's alone."""
+    security officers and admins. RED is the author's alone. Authors act for the owner, so
+    an author who has left the owner organisation keeps no rights over its items."""
     if viewer.is_anonymous:
         return NOBODY
-    by_author = Q(author_id=viewer.user_id)
+    by_author = Q(author_id=viewer.user_id, owner_org_id__in=viewer.org_ids)
     by_owner_officer = ~Q(tlp=Tlp.RED) & Q(owner_org_id__in=viewer.editor_org_ids)
     return by_author | by_owner_officer
 
