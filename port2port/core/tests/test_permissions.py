@@ -1,0 +1,29 @@
+"""The role matrix, written out once more by hand: a change to a role shows up here."""
+
+import pytest
+
+from port2port.core.permissions import EDITOR_ROLES, ROLE_PERMISSIONS, Permission, Role
+
+EXPECTED = {
+    Role.VIEWER: {"reports:read"},
+    Role.ANALYST: {"reports:read", "reports:create", "reports:comment"},
+    Role.SECURITY_OFFICER: {"reports:read", "reports:create", "reports:comment", "reports:edit-organisation"},
+    Role.ORG_ADMIN: {
+        "reports:read", "reports:create", "reports:comment", "reports:edit-organisation",
+        "organisations:manage-members", "organisations:manage-api-keys", "audit:read-organisation", "groups:manage",
+    },
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_grants_exactly_its_permissions(role):
+    assert {str(p) for p in ROLE_PERMISSIONS[role]} == EXPECTED[role]
+
+
+def test_every_permission_is_granted_to_some_role():
+    granted = set().union(*ROLE_PERMISSIONS.values())
+    assert granted == set(Permission)
+
+
+def test_security_officers_and_admins_edit_their_organisations_items():
+    assert EDITOR_ROLES == {Role.SECURITY_OFFICER, Role.ORG_ADMIN}
