@@ -94,7 +94,11 @@ class Report(Shareable):
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["owner_org", "-occurred_at"]), models.Index(fields=["audience", "status"])]
+        indexes = [
+            models.Index(fields=["-occurred_at", "-id"], name="report_newest_first"),
+            models.Index(fields=["owner_org", "-occurred_at"], name="report_owner_newest_first"),
+            models.Index(fields=["audience", "status"], name="report_audience_status"),
+        ]
         constraints = [
             *Shareable.marking_constraints("report"),
             models.CheckConstraint(
