@@ -318,3 +318,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("P2P_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- API docs (added by the API helper): ninja ships the Swagger UI files in its own static
+# folder; as an installed app they are collected and served locally, so /api/v1/docs works
+# with no internet (and under the strict CSP: the page has no inline script).
+INSTALLED_APPS += ["ninja"]
