@@ -323,3 +323,7 @@ LOGGING = {
 # folder; as an installed app they are collected and served locally, so /api/v1/docs works
 # with no internet (and under the strict CSP: the page has no inline script).
 INSTALLED_APPS += ["ninja"]
+
+# --- Ops helper: the project-wide static folder (port2port/ itself is not an installed app,
+# so the app-directories finder would miss it; collectstatic and the demo need it).
+STATICFILES_DIRS = [BASE_DIR / "static"]
