@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
-from pydantic import AwareDatetime, ConfigDict, field_validator
+from pydantic import AwareDatetime, ConfigDict, PlainValidator, WithJsonSchema, field_validator
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -229,6 +229,31 @@ class ShareIn(MarkingIn):
     """The new marking of a report. A draft is published by sharing it."""
 
 
+def _date_or_moment(value):
+    """A day ("2026-03-04") or a moment with its time zone ("2026-03-04T02:30:00Z"). One
+    validator rather than a union, so that an error names the parameter and nothing else."""
+    if isinstance(value, date):
+        return value
+    try:
+        if isinstance(value, str) and len(value.strip()) == 10:
+            return date.fromisoformat(value.strip())
+        moment = datetime.fromisoformat(value.strip())
+        if moment.tzinfo is not None:
+            return moment
+    except (TypeError, ValueError, AttributeError):
+        pass
+    raise PydanticCustomError(
+        "date_or_moment", str(_("Enter a date (2026-03-04) or a time with its time zone (2026-03-04T02:30:00Z)."))
+    )
+
+
+DateOrMoment = Annotated[
+    date | datetime,
+    PlainValidator(_date_or_moment),
+    WithJsonSchema({"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]}),
+]
+
+
 class ReportFilters(Schema):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -236,8 +261,8 @@ class ReportFilters(Schema):
     port: str | None = Field(None, max_length=_max_length(Port, "locode"), description="UN/LOCODE")
     tlp: Tlp | None = None
     status: ReportStatus | None = None
-    occurred_from: AwareDatetime | date | None = Field(None, alias="from", description="From this date or time")
-    occurred_to: AwareDatetime | date | None = Field(None, alias="to", description="Up to this date (inclusive) or time")
+    occurred_from: DateOrMoment | None = Field(None, alias="from", description="From this date or time")
+    occurred_to: DateOrMoment | None = Field(None, alias="to", description="Up to this date (inclusive) or time")
     q: str | None = Field(None, max_length=200, description="Full-text search")
     limit: int = Field(25, ge=1, le=100)
     cursor: str | None = Field(None, max_length=200)
@@ -522,21 +547,21 @@ def create_report(request, payload: ReportIn):
     return Status(201, with_details(request, report.pk))
 
 
-@router.get("/{report_id}", response=ReportOut, summary="Read a report")
+@router.get("/{int:report_id}", response=ReportOut, summary="Read a report")
 def read_report(request, report_id: int):
     report = with_details(request, report_id)
     record_read(request, report, "api")
     return report
 
 
-@router.patch("/{report_id}", response=ReportOut, summary="Edit a report's content")
+@router.patch("/{int:report_id}", response=ReportOut, summary="Edit a report's content")
 def edit_report(request, report_id: int, payload: ReportPatch):
     report = get_editable(request, report_id)
     actions.edit_report(report, acting_user=request.auth.user, ip=request.auth.ip, **content_from(payload, only_sent=True))
     return with_details(request, report.pk)
 
 
-@router.post("/{report_id}/share", response=ReportOut, summary="Share a report: set its label and audience")
+@router.post("/{int:report_id}/share", response=ReportOut, summary="Share a report: set its label and audience")
 def share_report(request, report_id: int, payload: ShareIn):
     report = get_editable(request, report_id)
     actions.share_report(report, acting_user=request.auth.user, ip=request.auth.ip,
@@ -544,34 +569,34 @@ def share_report(request, report_id: int, payload: ShareIn):
     return with_details(request, report.pk)
 
 
-@router.post("/{report_id}/close", response=ReportOut, summary="Close a shared report")
+@router.post("/{int:report_id}/close", response=ReportOut, summary="Close a shared report")
 def close_report(request, report_id: int):
     report = get_editable(request, report_id)
     actions.close_report(report, acting_user=request.auth.user, ip=request.auth.ip)
     return with_details(request, report.pk)
 
 
-@router.get("/{report_id}/comments", response=list[CommentOut], summary="A report's comments")
+@router.get("/{int:report_id}/comments", response=list[CommentOut], summary="A report's comments")
 def list_comments(request, report_id: int):
     report = get_visible(request, report_id)
     record_read(request, report, "api:comments")
     return report.comments.select_related("author", "organisation")
 
 
-@router.post("/{report_id}/comments", response={201: CommentOut}, summary="Comment on a report")
+@router.post("/{int:report_id}/comments", response={201: CommentOut}, summary="Comment on a report")
 def add_comment(request, report_id: int, payload: CommentIn):
     report = get_visible(request, report_id)
     comment = actions.add_comment(report, acting_user=request.auth.user, body=payload.body, ip=request.auth.ip)
     return Status(201, Comment.objects.select_related("author", "organisation").get(pk=comment.pk))
 
 
-@router.get("/{report_id}/attachments", response=list[AttachmentOut], summary="A report's attachments")
+@router.get("/{int:report_id}/attachments", response=list[AttachmentOut], summary="A report's attachments")
 def list_attachments(request, report_id: int):
     report = get_visible(request, report_id)
     return report.attachments.select_related("uploaded_by")
 
 
-@router.post("/{report_id}/attachments", response={201: AttachmentOut}, summary="Attach a file (multipart)")
+@router.post("/{int:report_id}/attachments", response={201: AttachmentOut}, summary="Attach a file (multipart)")
 def upload_attachment(request, report_id: int, file: File[UploadedFile]):
     """Images (JPEG, PNG, GIF, WebP, stored without EXIF/GPS), PDF, text or CSV."""
     report = get_editable(request, report_id)
@@ -583,7 +608,7 @@ def upload_attachment(request, report_id: int, file: File[UploadedFile]):
     return Status(201, Attachment.objects.select_related("uploaded_by").get(pk=attachment.pk))
 
 
-@router.get("/{report_id}/attachments/{attachment_id}", response={200: None}, summary="Download an attachment",
+@router.get("/{int:report_id}/attachments/{int:attachment_id}", response={200: None}, summary="Download an attachment",
             openapi_extra={"responses": {"200": {"description": "The file, as an attachment",
                                                  "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}})
 def download_attachment(request, report_id: int, attachment_id: int):
@@ -596,7 +621,7 @@ def download_attachment(request, report_id: int, attachment_id: int):
                         content_type=attachment.content_type)
 
 
-@router.get("/{report_id}/history", response=list[VersionOut], summary="A report's versions, oldest first")
+@router.get("/{int:report_id}/history", response=list[VersionOut], summary="A report's versions, oldest first")
 def report_history(request, report_id: int):
     report = get_visible(request, report_id)
     record_read(request, report, "api:history")
