@@ -9,15 +9,18 @@ may see a control but not use it gets 403.
 from functools import wraps
 from urllib.parse import urlencode
 
+from allauth.account.internal.flows.login import record_authentication
+from allauth.account.utils import perform_login
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -456,11 +459,13 @@ def _after_acceptance(request, user, invitation, existing: bool):
         # Their account may have a second factor: they sign in through the normal door.
         messages.success(request, _("You are now a member of %(organisation)s. Please sign in.") % {"organisation": organisation})
         return redirect("account_login")
-    login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
     messages.success(request, _("Welcome to %(organisation)s.") % {"organisation": organisation})
-    if settings.MFA_REQUIRED:
-        return redirect("mfa_activate_totp")
-    return redirect("organisations:detail", slug=organisation.slug)
+    next_page = reverse("mfa_activate_totp" if settings.MFA_REQUIRED else "organisations:detail",
+                        kwargs={} if settings.MFA_REQUIRED else {"slug": organisation.slug})
+    # They proved their password a moment ago: allauth may count that as a fresh confirmation,
+    # so setting up the second factor right after does not ask for the password once more.
+    record_authentication(request, user, method="password", email=user.email, reauthenticated=True)
+    return perform_login(request, user, redirect_url=next_page)
 
 
 # --- Platform administration: organisations and accounts, never content ----------------------

@@ -74,6 +74,9 @@ def test_a_newcomer_lands_on_mfa_setup_when_mfa_is_required(world, client, djang
     response = client.post(f"/invitations/{token}/", accept_form())
     assert response["Location"] == reverse("mfa_activate_totp")
     assert client.get(reverse("organisations:directory"))["Location"] == reverse("mfa_activate_totp")
+    # The password they just chose counts: the setup page does not ask for it again.
+    setup = client.get(reverse("mfa_activate_totp"))
+    assert setup.status_code == 200 and b"data:image/svg+xml;base64," in setup.content
 
 
 def test_an_invitation_works_once(world, client, django_capture_on_commit_callbacks):

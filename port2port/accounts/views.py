@@ -1,0 +1,34 @@
+"""A person's own profile: name, language, and the way to their password and second factors."""
+
+from allauth.mfa.models import Authenticator
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from port2port.organisations.models import Membership
+
+from . import actions
+from .forms import ProfileForm
+
+
+@login_required
+def profile(request):
+    user = request.user
+    form = ProfileForm(request.POST or None, initial={"full_name": user.full_name, "language": user.language})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_profile(acting_user=user, ip=request.META.get("REMOTE_ADDR"), **form.cleaned_data)
+        except ValidationError as error:
+            form.add_action_error(error)
+            user.refresh_from_db()
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("accounts:profile")
+    memberships = Membership.objects.active().filter(user=user).select_related("organisation")
+    kinds = set(Authenticator.objects.filter(user=user).values_list("type", flat=True))
+    factors = [Authenticator.Type(kind).label for kind in sorted(kinds)]
+    return render(request, "accounts/profile.html", {
+        "form": form, "memberships": memberships, "factors": factors,
+    }, status=400 if form.is_bound else 200)
