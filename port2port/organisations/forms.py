@@ -17,7 +17,6 @@ class RowsForm(forms.Form):
 
     template_name = "organisations/form_rows.html"
     error_css_class = "has-error"
-    required_css_class = "required"
 
     def add_action_error(self, error: ValidationError) -> None:
         """Show an action's ValidationError on the field it names, or above the form when the
