@@ -1,8 +1,12 @@
 from django.urls import include, path
 
+from port2port.reports.views import home
+
 urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The home page is "what is new for me" in reports; core may not import a domain app.
+    path("", home, name="home"),
     path("", include("port2port.core.urls")),
     path("", include("port2port.organisations.urls")),
     path("", include("port2port.accounts.urls")),
