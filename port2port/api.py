@@ -399,7 +399,9 @@ def _document_problems(schema: dict) -> None:
     problem = {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
     for path in schema.get("paths", {}).values():
         for operation in path.values():
-            responses = operation.setdefault("responses", {})
+            # ninja keys responses by int; JSON keys are strings, and a mix would repeat a key.
+            responses = {str(status): response for status, response in operation.get("responses", {}).items()}
+            operation["responses"] = responses
             for status, description in _PROBLEM_RESPONSES.items():
                 responses.setdefault(status, {"description": description, "content": problem})
 

@@ -609,7 +609,7 @@ def upload_attachment(request, report_id: int, file: File[UploadedFile]):
 
 
 @router.get("/{int:report_id}/attachments/{int:attachment_id}", response={200: None}, summary="Download an attachment",
-            openapi_extra={"responses": {"200": {"description": "The file, as an attachment",
+            openapi_extra={"responses": {200: {"description": "The file, as an attachment",
                                                  "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}})
 def download_attachment(request, report_id: int, attachment_id: int):
     report = get_visible(request, report_id)
