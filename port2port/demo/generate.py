@@ -394,10 +394,3 @@ def add_comments(rng: random.Random, network: Network, report: Report, author) -
             added += 1
     return added
 
-
-def demo_accounts() -> list[tuple[str, list[str]]]:
-    """(organisation, e-mail addresses) for the accounts `port2port demo` prints."""
-    rows = [("Platform admin", [PLATFORM_ADMIN.email])]
-    rows += [(spec.name, [person.email for person in spec.people]) for spec in ORGANISATIONS]
-    return rows
-
