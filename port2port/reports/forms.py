@@ -100,7 +100,7 @@ class ReportContentForm(forms.Form):
 
     def content(self) -> dict:
         """The cleaned fields, as keyword arguments for report_incident and edit_report."""
-        return {name: self.cleaned_data[name] for name in self.fields if name in self.cleaned_data}
+        return {name: self.cleaned_data[name] for name in ReportContentForm.base_fields if name in self.cleaned_data}
 
     @staticmethod
     def initial_from(report: Report) -> dict:
