@@ -44,7 +44,7 @@ from .forms import (
     RoleForm,
     SharingGroupForm,
 )
-from .models import ApiKey, Invitation, Membership, Organisation, SharingGroup
+from .models import ApiKey, GroupMembership, Invitation, Membership, Organisation, SharingGroup
 
 AUDIT_PAGE_SIZE = 50
 ACCOUNTS_PAGE_SIZE = 50
@@ -294,9 +294,11 @@ def audit_trail(request, slug):
 
 
 def _visible_groups(user):
-    """Groups one of the person's organisations sits in."""
+    """Groups one of the person's organisations sits in. (A subquery, not a join, so that
+    counting a group's members counts all of them, not only the person's own.)"""
     org_ids = _my_memberships(user).values("organisation_id")
-    return SharingGroup.objects.filter(members__in=org_ids).distinct()
+    seats = GroupMembership.objects.filter(organisation_id__in=org_ids).values("group_id")
+    return SharingGroup.objects.filter(pk__in=seats)
 
 
 def _group_owners(user):

@@ -14,7 +14,8 @@ def group_report(world):
 
 
 def test_members_see_their_groups_and_outsiders_see_none(world, client_for):
-    assert b"Drugs" in client_for(world.analyst_b).get("/groups/").content
+    listing = client_for(world.analyst_b).get("/groups/")
+    assert b"Drugs" in listing.content and b"<td>3</td>" in listing.content  # all members counted
     assert b"Drugs" not in client_for(world.outsider_c).get("/groups/").content
     page = client_for(world.police_analyst).get(f"/groups/{world.drugs_group.pk}/")
     assert page.status_code == 200 and b"Port B" in page.content and b"Remove" not in page.content
