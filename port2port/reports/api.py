@@ -23,7 +23,7 @@ from pydantic import AwareDatetime, ConfigDict, PlainValidator, WithJsonSchema, 
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
-from port2port.core.sharing import Audience, Status as ReportStatus, Tlp
+from port2port.core.sharing import Audience, MarkingError, Status as ReportStatus, Tlp, check_marking
 from port2port.organisations.models import Membership, Organisation, Port, SharingGroup
 
 from . import actions, search
@@ -412,6 +412,10 @@ def marking_from(payload: MarkingIn, organisation: Organisation) -> dict:
     """The marking with its recipients looked up. An id that names nothing, or something no
     longer active, is a field error; so is a recipient the chosen audience does not use."""
     errors = {}
+    try:
+        check_marking(payload.tlp, payload.audience)  # the action checks again; here to name every field at once
+    except MarkingError as error:
+        errors[error.field] = error.message
     orgs = _active_organisations(payload.recipient_orgs, errors)
     people = _active_people(payload.recipient_people, errors)
     group = _group_of(organisation, payload.sharing_group, errors)

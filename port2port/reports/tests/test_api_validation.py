@@ -192,7 +192,7 @@ SHARE_CASES = [
     ("tlp missing", {"audience": "network"}, "tlp"),
     ("audience missing", {"tlp": "green"}, "audience"),
     ("tlp unknown", {"tlp": "ultraviolet", "audience": "network"}, "tlp"),
-    ("red to an organisation", {"tlp": "red", "audience": "organisations", "recipient_orgs": [1]}, "audience"),
+    ("red to an organisation", {"tlp": "red", "audience": "organisations", "recipient_orgs": [MISSING]}, "audience"),
     ("clear to the public is fine but amber is not", {"tlp": "amber", "audience": "public"}, "audience"),
     ("no organisation named", {"tlp": "amber", "audience": "organisations"}, "recipient_orgs"),
     ("unknown organisation", {"tlp": "amber", "audience": "organisations", "recipient_orgs": [MISSING]}, "recipient_orgs"),
