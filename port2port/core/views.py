@@ -3,7 +3,7 @@
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
 def client_ip(request) -> str | None:
@@ -13,7 +13,7 @@ def client_ip(request) -> str | None:
 
 
 @never_cache
-@require_GET
+@require_safe  # load balancers often probe with HEAD
 def healthz(request):
     """For operators and load balancers: "ok" when the database answers, 503 otherwise.
     No login: it says nothing about content."""

@@ -124,7 +124,9 @@ def test_public_pages_show_public_reports_to_visitors_and_nothing_else(world, cl
     assert home.status_code == 200
     assert "Public advice on drones" in home.content.decode()
     assert "Network only advice" not in home.content.decode()
-    assert client.get(reverse("reports:detail", args=[public.pk])).status_code == 200
+    public_page = client.get(reverse("reports:detail", args=[public.pk]))
+    assert public_page.status_code == 200
+    assert world.analyst_a.full_name not in public_page.content.decode()  # names stay inside the network
     hidden = client.get(reverse("reports:detail", args=[network.pk]))
     missing = client.get(reverse("reports:detail", args=[MISSING]))
     assert hidden.status_code == missing.status_code == 404
@@ -178,3 +180,18 @@ def test_the_health_check_answers_without_a_sign_in(db, client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_the_error_pages_render_without_a_request():
+    """The 500 page is rendered with no request and no user: it must stand on its own."""
+    from django.template import loader
+
+    body = loader.get_template("500.html").render()
+    assert "Something went wrong" in body and "csrfmiddlewaretoken" not in body
+
+
+def test_the_403_page_says_why(world, client_for):
+    report = world.report()
+    response = client_for(world.analyst_b).get(reverse("reports:edit", args=[report.pk]))
+    assert response.status_code == 403
+    assert "You may read this report but not change it." in response.content.decode()
