@@ -261,6 +261,9 @@ def _on_http_error(request, exc: HttpError):
         return problem_response(400, _("The request body is not valid JSON."), errors)
     if isinstance(exc, Throttled):
         return problem_response(429, _("Too many requests. Wait a moment and try again."))
+    if isinstance(exc, AuthenticationError) and exc.message == AuthenticationError().message:
+        # ninja's own "no authentication matched": say how to authenticate, in the caller's language.
+        return problem_response(401, _("Sign in, or send an organisation API key in the header Authorization: Bearer p2p_org_…"))
     detail = None if exc.status_code == 404 else exc.message
     return problem_response(exc.status_code, detail)
 

@@ -229,8 +229,13 @@ def test_an_anonymous_caller_gets_401_everywhere(world):
 
 
 def test_an_unknown_api_path_is_a_json_404(world):
-    response = Api(world.analyst_a).get("/no-such-thing/42")
-    assert problem(response) == NOT_FOUND
+    for path in ["/no-such-thing/42", "/", "/reports/1/nothing"]:
+        assert problem(Api(world.analyst_a).get(path)) == NOT_FOUND, path
+
+
+def test_an_anonymous_caller_is_told_how_to_authenticate(db):
+    detail = problem(Api().get("/reports"))["detail"]
+    assert "Authorization: Bearer" in detail
 
 
 def test_the_list_does_not_grow_queries_with_its_length(world):
