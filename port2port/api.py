@@ -17,6 +17,7 @@ from http import HTTPStatus
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -72,9 +73,9 @@ class OrganisationApiKey(HttpBearer):
         key = find_api_key(token.strip())
         if key is None:
             raise AuthenticationError(message=_("This API key is not valid: it is unknown, expired or revoked."))
+        _use_callers_language(request, key.created_by)
         if request.method not in SAFE_METHODS and key.scope != ApiKeyScope.WRITE:
             raise AuthorizationError(message=_("This API key may only read."))
-        _use_callers_language(request, key.created_by)
         record_api_key_use(key, ip=client_ip(request))
         return Principal(user=key.created_by, ip=client_ip(request), api_key=key)
 
@@ -92,9 +93,8 @@ def record_api_key_use(key: ApiKey, *, ip: str | None) -> None:
     now = timezone.now()
     if key.last_used_at is not None and now - key.last_used_at < KEY_USE_RECORD_INTERVAL:
         return
-    unchanged = ApiKey.objects.filter(pk=key.pk, last_used_at=key.last_used_at) if key.last_used_at else \
-        ApiKey.objects.filter(pk=key.pk, last_used_at__isnull=True)
-    if unchanged.update(last_used_at=now) != 1:
+    as_we_read_it = Q(last_used_at=key.last_used_at) if key.last_used_at else Q(last_used_at__isnull=True)
+    if ApiKey.objects.filter(as_we_read_it, pk=key.pk).update(last_used_at=now) != 1:
         return  # another request recorded this minute already
     key.last_used_at = now
     audit.record("api_keys.use", actor=key.created_by, organisation_id=key.organisation_id, target=key,
