@@ -230,11 +230,11 @@ class ReportFilterForm(forms.Form):
         exact = {name: data.get(name) for name in ("category", "port", "tlp", "status") if data.get(name)}
         queryset = queryset.filter(**exact)
         if data.get("occurred_from"):
-            queryset = queryset.filter(occurred_at__gte=_start_of_day(data["occurred_from"]))
+            queryset = queryset.filter(occurred_at__gte=start_of_day(data["occurred_from"]))
         if data.get("occurred_to") and "occurred_to" not in self.errors:
-            queryset = queryset.filter(occurred_at__lt=_start_of_day(data["occurred_to"] + timedelta(days=1)))
+            queryset = queryset.filter(occurred_at__lt=start_of_day(data["occurred_to"] + timedelta(days=1)))
         return queryset
 
 
-def _start_of_day(day) -> datetime:
+def start_of_day(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))

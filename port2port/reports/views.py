@@ -38,6 +38,7 @@ from .forms import (
     ShareForm,
     organisations_where,
     roles_granting,
+    start_of_day,
 )
 from .models import Attachment, Category, Comment, Report
 
@@ -94,7 +95,8 @@ def apply_errors(error: ValidationError, *forms) -> None:
 
 # --- home ------------------------------------------------------------------------------------
 
-LATEST_COUNT = 8
+LATEST_COUNT = 12
+SIDE_COUNT = 8  # the side panels are narrower
 COUNT_WINDOW_DAYS = 30
 
 
@@ -107,12 +109,14 @@ def home(request):
         return redirect_to_login(request.get_full_path())
     viewer = viewer_for(request.user)
     visible = Report.objects.visible_to(viewer)
+    window_start = timezone.localdate() - timedelta(days=COUNT_WINDOW_DAYS)
     return render(request, "reports/home.html", {
         "latest": visible.exclude(status=Status.DRAFT).for_list()[:LATEST_COUNT],
-        "drafts": visible.filter(status=Status.DRAFT).for_list()[:LATEST_COUNT],
-        "named": _shared_with_me_by_name(visible, viewer).for_list()[:LATEST_COUNT],
-        "category_counts": _recent_counts_by_category(visible),
+        "drafts": visible.filter(status=Status.DRAFT).for_list()[:SIDE_COUNT],
+        "named": _shared_with_me_by_name(visible, viewer).for_list()[:SIDE_COUNT],
+        "category_counts": _counts_by_category_since(visible, window_start),
         "window_days": COUNT_WINDOW_DAYS,
+        "window_start": window_start,
     })
 
 
@@ -130,12 +134,11 @@ def _shared_with_me_by_name(visible, viewer):
     return visible.filter(by_name).exclude(status=Status.DRAFT).exclude(owner_org_id__in=viewer.org_ids)
 
 
-def _recent_counts_by_category(visible) -> list[dict]:
-    """How many shared reports I may see per category, over the last days. Categories with
-    none stay in the table, so it does not jump around from one day to the next."""
-    since = timezone.now() - timedelta(days=COUNT_WINDOW_DAYS)
+def _counts_by_category_since(visible, day) -> list[dict]:
+    """How many shared reports I may see per category since `day` (the same period the list
+    shows when a count is clicked). Categories with none stay, so the table does not jump."""
     rows = (
-        visible.exclude(status=Status.DRAFT).filter(occurred_at__gte=since)
+        visible.exclude(status=Status.DRAFT).filter(occurred_at__gte=start_of_day(day))
         .order_by().values("category").annotate(count=Count("pk"))
     )
     counts = {row["category"]: row["count"] for row in rows}
