@@ -22,7 +22,7 @@ def test_the_members_page_speaks_the_persons_language(world, client_for, languag
 
 
 @pytest.mark.parametrize("language, path, data, expected", [
-    ("nl", "/organisations/port-a/members/invite/", {"email": "not-an-address", "role": "viewer"}, "E-mail: Geef een geldig e-mailadres."),
+    ("nl", "/organisations/port-a/members/invite/", {"email": "not-an-address", "role": "viewer"}, "E-mail: Voer een geldig e-mailadres in."),
     ("fr", "/organisations/port-a/members/invite/", {"email": "x@p2p.test", "role": "emperor"}, "Rôle : "),
     ("de", "/organisations/port-a/api-keys/", {"name": "k", "scope": "read", "days": 999}, "Gültig für (Tage): "),
 ])
