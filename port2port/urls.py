@@ -3,13 +3,14 @@ from django.urls import include, path
 from port2port.reports.views import home
 
 urlpatterns = [
+    # Before allauth's: our accounts URLs close allauth's self-service e-mail change.
+    path("", include("port2port.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # The home page is "what is new for me" in reports; core may not import a domain app.
     path("", home, name="home"),
     path("", include("port2port.core.urls")),
     path("", include("port2port.organisations.urls")),
-    path("", include("port2port.accounts.urls")),
     path("reports/", include("port2port.reports.urls")),
     path("api/v1/", include("port2port.api_urls")),
 ]

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 from django.utils.translation import gettext as _
 
 from port2port.organisations.models import Membership
@@ -32,3 +33,12 @@ def profile(request):
     return render(request, "accounts/profile.html", {
         "form": form, "memberships": memberships, "factors": factors,
     }, status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_GET
+def email_address(request):
+    """The sign-in address is the one the invitation went to. People may not change it
+    themselves: an unverified address of someone else's would let them pose as that person
+    and block that person's invitation. A platform admin corrects a wrong address."""
+    return render(request, "accounts/email_address.html")

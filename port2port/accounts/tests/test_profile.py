@@ -37,3 +37,14 @@ def test_the_profile_links_to_second_factors_and_password(world, client_for):
 
 def test_anonymous_people_are_sent_to_sign_in(db, client):
     assert client.get("/profile/")["Location"].startswith("/accounts/login/")
+
+
+def test_people_cannot_change_their_sign_in_address_themselves(world, client):
+    client.post("/accounts/login/", {"login": "analyst.a@p2p.test", "password": "correct horse battery"})
+    page = client.get("/accounts/email/")
+    assert page.status_code == 200 and b"analyst.a@p2p.test" in page.content and b"platform admin" in page.content
+    response = client.post("/accounts/email/", {"action_add": "", "email": "ceo@port-b.test"})
+    assert response.status_code == 405
+    client.post("/accounts/email/", {"action_primary": "", "email": "ceo@port-b.test"})
+    world.analyst_a.refresh_from_db()
+    assert world.analyst_a.email == "analyst.a@p2p.test"
