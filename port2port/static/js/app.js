@@ -28,6 +28,15 @@
     }
   });
 
+  // Filters left empty stay out of the address, so a shared or bookmarked link stays short.
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.verb !== "get") { return; }
+    var params = event.detail.parameters;
+    Object.keys(params).forEach(function (name) {
+      if (params[name] === "") { delete params[name]; }
+    });
+  });
+
   // Tell assistive technology when the results are being refreshed.
   document.addEventListener("htmx:beforeRequest", function (event) {
     var target = document.getElementById("results");
