@@ -23,7 +23,7 @@ DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 TLP_EXPLANATIONS = {
     Tlp.CLEAR: _("No limit on disclosure. The only label that may be public."),
     Tlp.GREEN: _("Recipients may share it within the network, not publicly."),
-    Tlp.AMBER: _("Recipients may share it inside their own organisation, on a need-to-know basis."),
+    Tlp.AMBER: _("Recipients may share it inside their own organisation and with its clients, on a need-to-know basis."),
     Tlp.AMBER_STRICT: _("Recipients may not share it beyond their own organisation, nor pass it on."),
     Tlp.RED: _("For the named people only. Nobody else, not even their colleagues or admins."),
 }
