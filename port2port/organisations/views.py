@@ -70,11 +70,6 @@ def _require(membership: Membership, permission: Permission) -> None:
         raise PermissionDenied(_("Your role in this organisation does not allow this."))
 
 
-def _fail(form, error: ValidationError):
-    form.add_action_error(error)
-    return form
-
-
 def platform_admin_only(view):
     """Platform pages do not exist for anyone else (404, not 403: they cannot see them)."""
 
@@ -155,7 +150,7 @@ def invite(request, slug):
             invitation = actions.invite_member(acting_user=request.user, organisation=membership.organisation,
                                                ip=_ip(request), **form.cleaned_data)
         except ValidationError as error:
-            _fail(form, error)
+            form.add_action_error(error)
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
             return redirect("organisations:members", slug=slug)
@@ -242,7 +237,7 @@ def api_keys(request, slug):
             key, token = actions.create_api_key(acting_user=request.user, organisation=membership.organisation,
                                                 ip=_ip(request), **form.cleaned_data)
         except ValidationError as error:
-            _fail(form, error)
+            form.add_action_error(error)
         else:
             return render(request, "organisations/api_key_created.html",
                           {"organisation": membership.organisation, "key": key, "token": token})
@@ -328,7 +323,7 @@ def groups(request):
         try:
             group = actions.create_sharing_group(acting_user=request.user, ip=_ip(request), **form.cleaned_data)
         except ValidationError as error:
-            _fail(form, error)
+            form.add_action_error(error)
         else:
             messages.success(request, _("Sharing group “%(name)s” created.") % {"name": group.name})
             return redirect("organisations:group", pk=group.pk)
@@ -374,7 +369,7 @@ def edit_group(request, pk):
         try:
             actions.update_sharing_group(group, acting_user=request.user, ip=_ip(request), **form.cleaned_data)
         except ValidationError as error:
-            _fail(form, error)
+            form.add_action_error(error)
             group.refresh_from_db()
         else:
             messages.success(request, _("Sharing group saved."))
@@ -447,7 +442,7 @@ def accept_invitation(request, token):
         try:
             user = actions.accept_invitation(token, email=invitation.email, ip=_ip(request), **data)
         except ValidationError as error:
-            _fail(form, error)
+            form.add_action_error(error)
         else:
             return _after_acceptance(request, user, invitation, existing)
     return render(request, "organisations/accept_invitation.html",
@@ -480,7 +475,7 @@ def platform_organisations(request):
         try:
             organisation = actions.create_organisation(acting_user=request.user, ip=_ip(request), **form.cleaned_data)
         except ValidationError as error:
-            _fail(form, error)
+            form.add_action_error(error)
         else:
             messages.success(request, _("%(organisation)s added.") % {"organisation": organisation})
             return redirect("organisations:platform_organisation", slug=organisation.slug)
@@ -512,7 +507,7 @@ def platform_organisation(request, slug):
         try:
             actions.update_organisation(organisation, acting_user=request.user, ip=_ip(request), **form.cleaned_data)
         except ValidationError as error:
-            _fail(form, error)
+            form.add_action_error(error)
             organisation.refresh_from_db()
         else:
             messages.success(request, _("Organisation saved."))
@@ -530,7 +525,7 @@ def platform_add_port(request, slug):
             port = actions.add_port(acting_user=request.user, organisation=organisation, ip=_ip(request),
                                     **form.cleaned_data)
         except ValidationError as error:
-            _fail(form, error)
+            form.add_action_error(error)
         else:
             messages.success(request, _("Port %(port)s added.") % {"port": port})
             return redirect("organisations:platform_organisation", slug=slug)
@@ -557,7 +552,7 @@ def platform_accounts(request):
         try:
             invitation = actions.invite_member(acting_user=request.user, ip=_ip(request), **form.cleaned_data)
         except ValidationError as error:
-            _fail(form, error)
+            form.add_action_error(error)
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
             return redirect("organisations:platform_accounts")
