@@ -122,7 +122,13 @@ def editable_q(viewer: Viewer) -> Q:
         return NOBODY
     by_author = Q(author_id=viewer.user_id, owner_org_id__in=viewer.org_ids)
     by_owner_officer = ~Q(tlp=Tlp.RED) & Q(owner_org_id__in=viewer.editor_org_ids)
-    return by_author | by_owner_officer
+    return _without_red_unless_allowed(viewer, by_author | by_owner_officer)
+
+
+def _without_red_unless_allowed(viewer: Viewer, q: Q) -> Q:
+    # RED names people; a viewer that is not a person (an organisation's API key) gets none,
+    # not even the RED items its maker wrote.
+    return q if viewer.may_read_red else q & ~Q(tlp=Tlp.RED)
 
 
 def readable_q(viewer: Viewer, model) -> Q:
@@ -135,7 +141,8 @@ def readable_q(viewer: Viewer, model) -> Q:
         if viewer.may_read_red:
             named = _has_recipient(model, "recipient_people", [viewer.user_id])
             reached |= Q(tlp=Tlp.RED) & named
-    return editable_q(viewer) | (~Q(status=Status.DRAFT) & reached)
+    readable = editable_q(viewer) | (~Q(status=Status.DRAFT) & reached)
+    return _without_red_unless_allowed(viewer, readable)
 
 
 def _has_recipient(model, relation: str, ids) -> Q:

@@ -250,10 +250,7 @@ class ShareableQuerySet(models.QuerySet):
         return self.filter(readable_q(as_viewer(user_or_viewer), self.model))
 
     def editable_by(self, user_or_viewer):
-        viewer = as_viewer(user_or_viewer)
-        if not viewer.may_read_red:
-            return self.filter(editable_q(viewer)).exclude(tlp=Tlp.RED)
-        return self.filter(editable_q(viewer))
+        return self.filter(editable_q(as_viewer(user_or_viewer)))
 
 
 class Shareable(models.Model):

@@ -46,3 +46,16 @@ def test_visible_to_returns_each_report_once(world):
     report = world.report(tlp=Tlp.AMBER, audience=Audience.ORGANISATIONS, recipient_orgs=[world.org_b, world.police])
     assert Report.objects.visible_to(world.analyst_b).filter(pk=report.pk).count() == 1
     assert Report.objects.visible_to(world.analyst_a).count() == 1
+
+
+def test_an_api_key_reads_no_red_not_even_its_makers_own(world):
+    from port2port.organisations.actions import create_api_key
+    from port2port.organisations.models import viewer_for
+
+    key, _ = create_api_key(acting_user=world.admin_a, organisation=world.org_a, name="SIEM")
+    report = world.report(author=world.admin_a, tlp=Tlp.RED, audience=Audience.PEOPLE,
+                          recipient_people=[world.red_reader_b])
+    key_viewer = viewer_for(world.admin_a, api_key=key)
+    assert visible(world.admin_a, report)
+    assert not Report.objects.visible_to(key_viewer).filter(pk=report.pk).exists()
+    assert not Report.objects.editable_by(key_viewer).filter(pk=report.pk).exists()
