@@ -9,7 +9,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from port2port.core.permissions import Permission, ROLE_PERMISSIONS
 from port2port.core.sharing import Audience, Status, Tlp
@@ -112,7 +114,8 @@ class ReportContentForm(forms.Form):
 class MarkingForm(forms.Form):
     """Who receives a report (audience and recipients) and what they may do with it (TLP)."""
 
-    tlp = forms.ChoiceField(label=_("TLP label"), choices=Tlp.choices, widget=forms.RadioSelect, initial=Tlp.AMBER)
+    # "TLP label" is also the model's lowercase verbose name, so its translations are lowercase.
+    tlp = forms.ChoiceField(label=capfirst(_("TLP label")), choices=Tlp.choices, widget=forms.RadioSelect, initial=Tlp.AMBER)
     audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices, widget=forms.RadioSelect, initial=Audience.OWNER)
     recipient_orgs = forms.ModelMultipleChoiceField(
         label=_("Named organisations"), queryset=Organisation.objects.none(), required=False,
@@ -212,10 +215,10 @@ class ReportFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=200, required=False)
     category = forms.ChoiceField(label=_("Category"), choices=[("", _("All categories")), *Category.choices], required=False)
     port = PortChoiceField(queryset=Port.objects.order_by("name"), required=False, label=_("Port"), empty_label=_("All ports"))
-    tlp = forms.ChoiceField(label=_("TLP label"), choices=[("", _("All labels")), *Tlp.choices], required=False)
+    tlp = forms.ChoiceField(label=capfirst(_("TLP label")), choices=[("", _("All labels")), *Tlp.choices], required=False)
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("Any status")), *Status.choices], required=False)
-    occurred_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    occurred_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_from = forms.DateField(label=pgettext_lazy("start of a period", "From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_to = forms.DateField(label=pgettext_lazy("end of a period", "To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         data = super().clean()

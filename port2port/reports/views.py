@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -316,7 +317,7 @@ def version_changes(versions) -> list[dict]:
 
 def _field_label(name: str) -> str:
     try:
-        return str(Report._meta.get_field(name).verbose_name).capitalize()
+        return capfirst(Report._meta.get_field(name).verbose_name)  # not .capitalize(): "TLP", German nouns
     except Exception:  # a field a later model no longer has: show its stored name
         return name
 
