@@ -20,3 +20,9 @@ def update_profile(*, acting_user, full_name: str, language: str, ip=None):
     changed = sorted(name for name, old in before.items() if getattr(acting_user, name) != old)
     audit.record("accounts.update_profile", actor=acting_user, target=acting_user, detail={"changed": changed}, ip=ip)
     return acting_user
+
+
+@transaction.atomic
+def choose_language(*, acting_user, language: str, ip=None):
+    """A person picks the language from the menu; it is kept on their profile."""
+    return update_profile(acting_user=acting_user, full_name=acting_user.full_name, language=language, ip=ip)

@@ -5,7 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
 from django.utils.translation import gettext as _
 
 from port2port.organisations.models import Membership
@@ -42,3 +43,18 @@ def email_address(request):
     themselves: an unverified address of someone else's would let them pose as that person
     and block that person's invitation. A platform admin corrects a wrong address."""
     return render(request, "accounts/email_address.html")
+
+
+@login_required
+@require_POST
+def language(request):
+    """The language menu for signed-in people: the choice is saved on the profile, which the
+    language middleware applies on every request (Django's set_language would be overruled)."""
+    try:
+        actions.choose_language(acting_user=request.user, language=request.POST.get("language", ""),
+                                ip=request.META.get("REMOTE_ADDR"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.message_dict.get("language", [])))
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return redirect(target if safe else "home")
