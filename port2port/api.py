@@ -10,16 +10,14 @@ bottom of this module.
 import json
 import threading
 from dataclasses import dataclass
-from datetime import timedelta
 from functools import cached_property
 from http import HTTPStatus
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 from ninja import NinjaAPI, Schema, Swagger
@@ -28,7 +26,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.throttling import BaseThrottle, SimpleRateThrottle
 from ninja.utils import check_csrf
 
-from port2port.core import audit
+from port2port.organisations import actions as org_actions
 from port2port.organisations.models import ApiKey, ApiKeyScope, find_api_key, viewer_for
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -76,29 +74,8 @@ class OrganisationApiKey(HttpBearer):
         _use_callers_language(request, key.created_by)
         if request.method not in SAFE_METHODS and key.scope != ApiKeyScope.WRITE:
             raise AuthorizationError(message=_("This API key may only read."))
-        record_api_key_use(key, ip=client_ip(request))
+        org_actions.record_api_key_use(key, ip=client_ip(request))
         return Principal(user=key.created_by, ip=client_ip(request), api_key=key)
-
-
-# Writing last_used_at and an audit event on every call would turn a busy sensor into a write
-# storm on the database (and on SQLite's single writer). Once a minute per key is precise
-# enough to show that a key is in use and to trace it, so the audit log records `api_keys.use`
-# at most once per key per minute, and the timestamp moves at the same pace.
-KEY_USE_RECORD_INTERVAL = timedelta(minutes=1)
-
-
-def record_api_key_use(key: ApiKey, *, ip: str | None) -> None:
-    """Note that `key` was used now, at most once a minute (see above). The conditional update
-    lets exactly one of several concurrent workers win the minute and write the audit event."""
-    now = timezone.now()
-    if key.last_used_at is not None and now - key.last_used_at < KEY_USE_RECORD_INTERVAL:
-        return
-    as_we_read_it = Q(last_used_at=key.last_used_at) if key.last_used_at else Q(last_used_at__isnull=True)
-    if ApiKey.objects.filter(as_we_read_it, pk=key.pk).update(last_used_at=now) != 1:
-        return  # another request recorded this minute already
-    key.last_used_at = now
-    audit.record("api_keys.use", actor=key.created_by, organisation_id=key.organisation_id, target=key,
-                 subject_organisation_id=key.organisation_id, detail={"lookup": key.lookup}, ip=ip)
 
 
 def _use_callers_language(request, user) -> None:

@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.text import slugify
@@ -532,3 +532,25 @@ def delete_sharing_group(group: SharingGroup, *, acting_user, ip=None) -> None:
         raise ValidationError({"group": _("Items were shared with this group; it cannot be deleted.")}) from None
     audit.record("groups.delete", actor=acting_user, organisation_id=owner_id,
                  subject_organisation_id=owner_id, detail={"group": group_id, "name": name}, ip=ip)
+
+
+# Writing last_used_at and an audit event on every call would turn a busy sensor into a write
+# storm on the database (and on SQLite's single writer). Once a minute per key is precise
+# enough to show that a key is in use and to trace it, so the audit log records `api_keys.use`
+# at most once per key per minute, and the timestamp moves at the same pace.
+KEY_USE_RECORD_INTERVAL = timedelta(minutes=1)
+
+
+@transaction.atomic
+def record_api_key_use(key: ApiKey, *, ip: str | None) -> None:
+    """Note that `key` was used now, at most once a minute (see above). The conditional update
+    lets exactly one of several concurrent workers win the minute and write the audit event."""
+    now = timezone.now()
+    if key.last_used_at is not None and now - key.last_used_at < KEY_USE_RECORD_INTERVAL:
+        return
+    as_we_read_it = Q(last_used_at=key.last_used_at) if key.last_used_at else Q(last_used_at__isnull=True)
+    if ApiKey.objects.filter(as_we_read_it, pk=key.pk).update(last_used_at=now) != 1:
+        return  # another request recorded this minute already
+    key.last_used_at = now
+    audit.record("api_keys.use", actor=key.created_by, organisation_id=key.organisation_id, target=key,
+                 subject_organisation_id=key.organisation_id, detail={"lookup": key.lookup}, ip=ip)
