@@ -73,6 +73,8 @@ AUDIENCE_WEIGHTS = {
 }
 # Most nights matter more than days for smuggling, drones and intrusions.
 NIGHT_CATEGORIES = {Category.DRUG_SMUGGLING, Category.DRONE, Category.INTRUSION, Category.THEFT}
+SEA_ONLY_MODI = {ModusOperandi.DROP_OFF_AT_SEA, ModusOperandi.HULL_OR_DIVER}
+INLAND_LOCODES = {port.locode for spec in ORGANISATIONS if spec.kind == OrganisationKind.INLAND_PORT for port in spec.ports}
 
 
 def pick(rng: random.Random, weights: dict):
@@ -218,11 +220,11 @@ def draw_fate(rng: random.Random, marking: dict, occurred_at: datetime, now: dat
 def draw_content(rng: random.Random, network: Network, spec: OrganisationSpec, now: datetime) -> dict:
     profile = KIND_PROFILE.get(spec.kind, "enforcement")
     category = pick(rng, CATEGORY_WEIGHTS[profile])
-    modus = pick(rng, MODUS_WEIGHTS) if category == Category.DRUG_SMUGGLING else ""
     port_spec, place = draw_place(rng, spec)
-    occurred_at = draw_moment(rng, category, now)
+    modus = draw_modus(rng, port_spec) if category == Category.DRUG_SMUGGLING else ""
     stories = narratives.DRUG_STORIES[modus] if modus else narratives.CATEGORY_STORIES[category]
     story = rng.choice(stories)
+    occurred_at = draw_moment(rng, category, story, now)
     slots = draw_slots(rng, place, port_spec.name if port_spec else nearest_port_name(place), occurred_at)
     content = {
         "title": story.title.format(**slots)[:200],
@@ -242,6 +244,13 @@ def draw_content(rng: random.Random, network: Network, spec: OrganisationSpec, n
         content["latitude"] = round(place.latitude + rng.uniform(-0.003, 0.003), 5)
         content["longitude"] = round(place.longitude + rng.uniform(-0.003, 0.003), 5)
     return content
+
+
+def draw_modus(rng: random.Random, port_spec) -> str:
+    """How the drugs came; nothing is dropped off at sea or hidden on a hull at an inland port."""
+    at_sea = port_spec is not None and port_spec.locode not in INLAND_LOCODES
+    weights = {modus: weight for modus, weight in MODUS_WEIGHTS.items() if at_sea or modus not in SEA_ONLY_MODI}
+    return pick(rng, weights)
 
 
 def draw_measures(rng: random.Random, category: str) -> str:
@@ -267,10 +276,12 @@ def nearest_port_name(place: Place) -> str:
     return min(ports, key=lambda p: math.dist((p.latitude, p.longitude), (place.latitude, place.longitude))).name
 
 
-def draw_moment(rng: random.Random, category: str, now: datetime) -> datetime:
-    """A moment in the year before `now`, at night for the categories that happen at night."""
+def draw_moment(rng: random.Random, category: str, story: narratives.Story, now: datetime) -> datetime:
+    """A moment in the year before `now`: at night when the story says so, mostly at night for
+    the categories that happen at night, else in working hours."""
     day = now.astimezone(LOCAL).date() - timedelta(days=rng.randint(1, 364))
-    hour = rng.choice([22, 23, 0, 1, 2, 3, 4]) if category in NIGHT_CATEGORIES and rng.random() < 0.75 else rng.randint(7, 19)
+    at_night = "night" in story.title + story.narrative or (category in NIGHT_CATEGORIES and rng.random() < 0.75)
+    hour = rng.choice([22, 23, 0, 1, 2, 3, 4]) if at_night else rng.randint(7, 19)
     return datetime(day.year, day.month, day.day, hour, rng.randrange(0, 60, 5), tzinfo=LOCAL)
 
 
