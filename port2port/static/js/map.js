@@ -70,8 +70,13 @@
   }
 
   function makeMap(element) {
-    var map = L.map(element, { attributionControl: true, zoomSnap: 0.5, minZoom: 6, maxZoom: 14,
-                               maxBounds: [[48.5, 0.5], [54.5, 8.5]] });
+    var map = L.map(element, { attributionControl: true, zoomControl: false, zoomSnap: 0.5, minZoom: 6,
+                               maxZoom: 14, maxBounds: [[48.5, 0.5], [54.5, 8.5]] });
+    // The zoom buttons' titles come translated from the page (data-zoom-in-title, data-zoom-out-title).
+    L.control.zoom({
+      zoomInTitle: element.getAttribute("data-zoom-in-title") || "Zoom in",
+      zoomOutTitle: element.getAttribute("data-zoom-out-title") || "Zoom out"
+    }).addTo(map);
     map.attributionControl.setPrefix("Leaflet").addAttribution("Natural Earth");
     map.fitBounds(HOME);
     drawOutline(map, element.getAttribute("data-geojson"));
