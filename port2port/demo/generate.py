@@ -71,7 +71,7 @@ AUDIENCE_WEIGHTS = {
     Tlp.GREEN: {Audience.NETWORK: 75, Audience.GROUP: 25},
     Tlp.CLEAR: {Audience.NETWORK: 60, Audience.PUBLIC: 40},
 }
-# Most nights matter more than days for smuggling, drones and intrusions.
+# Smuggling, drones, intrusions and theft mostly happen at night.
 NIGHT_CATEGORIES = {Category.DRUG_SMUGGLING, Category.DRONE, Category.INTRUSION, Category.THEFT}
 SEA_ONLY_MODI = {ModusOperandi.DROP_OFF_AT_SEA, ModusOperandi.HULL_OR_DIVER}
 INLAND_LOCODES = {port.locode for spec in ORGANISATIONS if spec.kind == OrganisationKind.INLAND_PORT for port in spec.ports}
@@ -93,7 +93,7 @@ class Network:
     groups: dict = field(default_factory=dict)  # name -> (SharingGroup, member slugs)
 
     def writers(self, slug):
-        return [user for user, role in self.people[slug] if role in WRITERS]
+        return self.with_role(slug, *WRITERS)
 
     def with_role(self, slug, *roles):
         return [user for user, role in self.people[slug] if role in roles]
