@@ -31,9 +31,9 @@ EXPECTED = {
         "de": ["Was geschah", "Freigabe ändern", "geteilt mit: das ganze Netzwerk", "Schweregrad", "Kommentar hinzufügen"],
     },
     "create": {
-        "nl": ["Nieuwe melding", "Tijdstip van de feiten", "Betrouwbaarheid van de bron", "Aangeduide personen", "Opslaan als ontwerp"],
-        "fr": ["Nouveau signalement", "Date et heure des faits", "Fiabilité de la source", "Personnes désignées", "Enregistrer comme brouillon"],
-        "de": ["Neue Meldung", "Zeitpunkt des Vorfalls", "Zuverlässigkeit der Quelle", "Benannte Personen", "Als Entwurf speichern"],
+        "nl": ["Nieuwe melding", "Tijdstip van de feiten", "Betrouwbaarheid van de bron", "Aangeduide personen", "Opslaan als ontwerp", "— kies —"],
+        "fr": ["Nouveau signalement", "Date et heure des faits", "Fiabilité de la source", "Personnes désignées", "Enregistrer comme brouillon", "— choisir —"],
+        "de": ["Neue Meldung", "Zeitpunkt des Vorfalls", "Zuverlässigkeit der Quelle", "Benannte Personen", "Als Entwurf speichern", "— bitte wählen —"],
     },
     "share": {
         "nl": ["Ontvangers", "Een label versoepelen of de ontvangers uitbreiden", "Nieuwe markering opslaan", "TLP:AMBER"],
