@@ -7,12 +7,13 @@ does not hold up the others, and no extra server library is needed.
 import sys
 
 
-def gunicorn_argv(*, bind: str, workers: int, threads: int, timeout: int = 60, quiet: bool = False) -> list[str]:
+def gunicorn_argv(*, bind: str, workers: int, threads: int, timeout: int = 60, graceful_timeout: int = 30,
+                  quiet: bool = False) -> list[str]:
     """The command that runs gunicorn with this interpreter (and so this virtualenv)."""
     argv = [
         sys.executable, "-m", "gunicorn", "port2port.wsgi:application",
         "--worker-class", "gthread", "--workers", str(workers), "--threads", str(threads),
-        "--bind", bind, "--timeout", str(timeout),
+        "--bind", bind, "--timeout", str(timeout), "--graceful-timeout", str(graceful_timeout),
     ]
     # A laptop demo keeps its terminal for its own messages; a server logs every request.
     argv += ["--log-level", "warning"] if quiet else ["--access-logfile", "-"]

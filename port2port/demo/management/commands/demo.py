@@ -6,6 +6,8 @@ the data directory reach the settings through the environment, which `port2port.
 before Django starts and the children inherit.
 """
 
+import contextlib
+import os
 import shutil
 import signal
 import socket
@@ -63,7 +65,8 @@ class Command(BaseCommand):
         """Start the worker and the web server, say where to go, and watch them until stopped."""
         if with_worker:
             children.start("worker", [sys.executable, "-m", "port2port.cli", "worker", "--no-startup-delay"])
-        web = children.start("web server", gunicorn_argv(bind=f"{host}:{port}", workers=2, threads=4, quiet=True))
+        web = children.start("web server", gunicorn_argv(bind=f"{host}:{port}", workers=2, threads=4,
+                                                         graceful_timeout=5, quiet=True))
         url = f"http://{'127.0.0.1' if host in {'0.0.0.0', '::'} else host}:{port}/"
         wait_until_serving(url, web)
         self.welcome(url, settings.DATA_DIR)
@@ -129,13 +132,18 @@ def wait_until_serving(url: str, web: subprocess.Popen) -> None:
 
 
 class Children:
-    """The demo's child processes: started together, watched, and stopped together."""
+    """The demo's child processes: started together, watched, and stopped together.
+
+    Each child leads its own process group, so Ctrl-C in the terminal reaches the demo alone and
+    the demo stops the children in order: gunicorn gets one SIGTERM and shuts down gracefully
+    (a SIGINT and a SIGTERM at once can leave its workers hanging), and whatever of a child's
+    group is still there after the grace time is killed, its web workers included."""
 
     def __init__(self):
         self.processes: dict[str, subprocess.Popen] = {}
 
     def start(self, name: str, argv: list[str]) -> subprocess.Popen:
-        self.processes[name] = subprocess.Popen(argv)
+        self.processes[name] = subprocess.Popen(argv, process_group=0)
         return self.processes[name]
 
     def watch(self) -> None:
@@ -150,16 +158,16 @@ class Children:
         """Ask each child to finish (SIGTERM), then force those that do not within the grace time."""
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
-        running = [p for p in self.processes.values() if p.poll() is None]
-        for process in running:
-            process.terminate()
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.terminate()
         deadline = time.monotonic() + STOP_SECONDS
-        for process in running:
-            try:
+        for process in self.processes.values():
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)  # the group: a leader gone may leave workers
+            process.wait()
 
 
 def stop_on_signals() -> None:
