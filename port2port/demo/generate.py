@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -119,9 +120,16 @@ def is_loaded() -> bool:
     return get_user_model().objects.filter(email=PLATFORM_ADMIN.email).exists()
 
 
+class NotDemoMode(RuntimeError):
+    """The demo network holds a platform admin with a published password: it goes only into a
+    database run in demo mode, never into a real one."""
+
+
 @transaction.atomic
 def load(*, report_count: int = REPORT_COUNT, now: datetime | None = None) -> Summary:
     """Create the whole demo network in one transaction: all of it or nothing."""
+    if not settings.DEMO_MODE:
+        raise NotDemoMode("The demo network loads only in demo mode (`port2port demo`), never into a real database.")
     rng = random.Random(SEED)
     network = build_network()
     summary = Summary(organisations=len(network.organisations),

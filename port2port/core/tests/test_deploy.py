@@ -26,6 +26,12 @@ def test_serve_refuses_to_start_with_debug_on(tmp_path):
     assert "Refusing to serve with P2P_DEBUG on" in result.stderr
 
 
+def test_serve_refuses_demo_mode(tmp_path):
+    result = run(port2port("serve"), production_environment(tmp_path, P2P_DEMO_MODE="true"))
+    assert result.returncode != 0
+    assert "Refusing to serve in demo mode" in result.stderr
+
+
 def test_serve_refuses_a_database_that_is_not_migrated(tmp_path):
     result = run(port2port("serve"), production_environment(tmp_path))
     assert result.returncode != 0

@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from port2port.core.audit import verify_chain
@@ -16,6 +17,12 @@ from port2port.demo import generate
 from port2port.demo.network import DEMO_PASSWORD, ORGANISATIONS, PLATFORM_ADMIN
 from port2port.organisations.models import Membership, Organisation, Port, SharingGroup
 from port2port.reports.models import Category, Comment, ModusOperandi, Report
+
+
+@pytest.fixture(autouse=True)
+def demo_mode(settings):
+    # The demo network loads only in demo mode; `port2port demo` sets it, these tests do here.
+    settings.DEMO_MODE = True
 
 
 @pytest.fixture
@@ -81,6 +88,13 @@ def test_red_demo_reports_name_the_people_they_go_to(small_demo):
         assert report.audience == Audience.PEOPLE
         assert report.recipient_people.exists()
         assert report.author not in report.recipient_people.all()
+
+
+def test_the_demo_network_never_loads_outside_demo_mode(db, settings):
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError, match="only in demo mode"):
+        call_command("load_demo", reports=0)
+    assert not get_user_model().objects.exists()
 
 
 def test_container_numbers_carry_a_valid_iso_6346_check_digit():

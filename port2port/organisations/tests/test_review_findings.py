@@ -48,7 +48,6 @@ def test_a_platform_admin_without_a_seat_reads_nothing(world):
 # --- finding 7: the demo network loads into any database --------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="finding 7: `port2port load_demo` adds a platform admin with the published demo password to any database")
 def test_the_demo_network_is_not_loaded_outside_demo_mode(db, settings):
     from port2port.demo.network import DEMO_PASSWORD, PLATFORM_ADMIN
 
@@ -74,7 +73,6 @@ def collected_static(settings, tmp_path):
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}
 
 
-@pytest.mark.xfail(strict=True, reason="finding 9: `port2port serve` starts in demo mode (no MFA, no secure cookies or HSTS, a generated secret key)")
 def test_serve_refuses_demo_mode(db, settings, collected_static):
     from port2port.core.management.commands.serve import refuse_unsafe_start
 

@@ -1,7 +1,8 @@
 """`port2port serve`: the production web server (gunicorn, gthread workers).
 
-It refuses to start in a state that would hurt: debug on, deployment checks failing, database
-migrations not applied, static files not collected. The secret key is checked by the settings.
+It refuses to start in a state that would hurt: debug or demo mode on, deployment checks
+failing, database migrations not applied, static files not collected. The secret key is checked
+by the settings.
 """
 
 import os
@@ -44,6 +45,11 @@ class Command(BaseCommand):
 def refuse_unsafe_start() -> None:
     if settings.DEBUG:
         raise CommandError("Refusing to serve with P2P_DEBUG on: error pages would show internals to the network.")
+    if settings.DEMO_MODE:
+        raise CommandError(
+            "Refusing to serve in demo mode (P2P_DEMO_MODE): no MFA, no secure cookies, a published "
+            "demo password. `port2port demo` runs the demo on a laptop."
+        )
     call_command("check", deploy=True, fail_level="ERROR")
     if pending_migrations():
         raise CommandError("The database is not up to date: run `port2port migrate` first.")

@@ -1,8 +1,10 @@
-"""`port2port load_demo`: load the Belgian demo network once (a second run changes nothing)."""
+"""`port2port load_demo`: load the Belgian demo network once (a second run changes nothing).
+
+Only in demo mode: the network holds a platform admin with a published password."""
 
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from port2port.core.sharing import Status
 from port2port.demo import generate
@@ -21,7 +23,10 @@ class Command(BaseCommand):
                 self.stdout.write("The demo network is loaded already; nothing to do.")
             return
         started = time.monotonic()
-        summary = generate.load(report_count=reports)
+        try:
+            summary = generate.load(report_count=reports)
+        except generate.NotDemoMode as refusal:
+            raise CommandError(str(refusal)) from None
         if verbosity:
             statuses = ", ".join(f"{summary.reports[status]} {status.label.lower()}" for status in Status)
             self.stdout.write(self.style.SUCCESS(
