@@ -136,6 +136,14 @@ def test_the_not_found_page_speaks_the_persons_language_and_still_equals_missing
     assert_says(missing, language, "404")
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_coordinates_keep_their_decimal_point_in_every_language(world, client_for, language):
+    # "51,23450, 4,40000" would be unreadable: the decimal comma would meet the separator.
+    report = world.report(latitude=51.2345, longitude=4.4)
+    body = text_of(client_for(speaking(world.analyst_a, language)).get(f"/reports/{report.pk}/"))
+    assert "51.23450, 4.40000" in body
+
+
 @pytest.mark.parametrize("language, title", [
     ("nl", "Versiegeschiedenis"), ("fr", "Historique des versions"), ("de", "Versionsverlauf"),
 ])
