@@ -157,6 +157,18 @@ def test_the_history_names_changed_fields_in_the_persons_language(world, client_
     assert title in body and all(word in body for word in severity)
 
 
+@pytest.mark.parametrize("language, expected", [
+    ("nl", "Er ging iets mis"), ("fr", "Un problème est survenu"), ("de", "Etwas ist schiefgelaufen"),
+])
+def test_the_server_error_page_speaks_the_language_of_the_request(rf, language, expected):
+    from django.utils import translation
+    from django.views.defaults import server_error
+
+    with translation.override(language):
+        body = text_of(server_error(rf.get("/")))
+    assert f'<html lang="{language}">' in body and expected in body
+
+
 # --- a visitor: the browser's Accept-Language --------------------------------------------------
 
 
