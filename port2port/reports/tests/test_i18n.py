@@ -171,6 +171,22 @@ def test_the_server_error_page_speaks_the_language_of_the_request(rf, language, 
     assert f'<html lang="{language}">' in body and expected in body
 
 
+@pytest.mark.parametrize("language, expected", [
+    ("nl", "Dit wachtwoord is te kort. Het moet minstens 12 tekens bevatten."),
+    ("fr", "Ce mot de passe est trop court. Il doit contenir au minimum 12 caractères."),
+    ("de", "Dieses Passwort ist zu kurz. Es muss mindestens 12 Zeichen enthalten."),
+])
+def test_a_too_short_password_is_explained_in_the_persons_language(language, expected):
+    # Django 6.1 reworded this message and its own Dutch catalogue missed it (core/django_messages.py).
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    with translation.override(language), pytest.raises(ValidationError) as refused:
+        validate_password("short 1")
+    assert expected in refused.value.messages
+
+
 # --- a visitor: the browser's Accept-Language --------------------------------------------------
 
 
