@@ -138,7 +138,9 @@ def readable_q(viewer: Viewer, model) -> Q:
     reached = public if viewer.public_pages else NOBODY
     if not viewer.is_anonymous:
         reached |= _reached_by_audience(viewer, model)
-        if viewer.may_read_red:
+        # A named RED recipient reads while they hold some active membership: an organisation
+        # switched off takes its people's access with it, RED included.
+        if viewer.may_read_red and viewer.org_ids:
             named = _has_recipient(model, "recipient_people", [viewer.user_id])
             reached |= Q(tlp=Tlp.RED) & named
     readable = editable_q(viewer) | (~Q(status=Status.DRAFT) & reached)

@@ -304,3 +304,17 @@ def find_api_key(token: str) -> ApiKey | None:
     if key is None or not hmac.compare_digest(key.secret_hash, ApiKey.hash_secret(secret)):
         return None
     return key
+
+
+def people_nameable_for(owner_org_ids):
+    """The people a RED item of these organisations may name: active accounts in them and in
+    the organisations that share a sharing group with them. Narrower than "anyone", so that
+    naming people is never a way to learn who holds which account."""
+    from django.contrib.auth import get_user_model
+
+    groups = GroupMembership.objects.filter(organisation_id__in=owner_org_ids).values("group_id")
+    partner_orgs = GroupMembership.objects.filter(group_id__in=groups).values("organisation_id")
+    memberships = Membership.objects.active().filter(
+        Q(organisation_id__in=owner_org_ids) | Q(organisation_id__in=partner_orgs)
+    )
+    return get_user_model().objects.filter(is_active=True, pk__in=memberships.values("user_id"))

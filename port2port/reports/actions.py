@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from port2port.core import audit
 from port2port.core.permissions import Permission
 from port2port.core.sharing import Audience, MarkingError, Status, Tlp, check_marking, is_loosening
-from port2port.organisations.models import Membership, Organisation, SharingGroup
+from port2port.organisations.models import Membership, Organisation, SharingGroup, people_nameable_for
 
 from . import search
 from .models import Attachment, Category, Comment, Report, ReportVersion
@@ -135,7 +135,8 @@ def add_comment(report: Report, *, acting_user, body: str, ip: str | None = None
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": _("Write something before sending.")})
-    comment = Comment(report=report, author=acting_user, organisation=membership.organisation, body=body)
+    comment = Comment(report=report, author=acting_user, organisation=membership.organisation, body=body,
+                      report_version=report.version)
     comment.full_clean()
     comment.save()
     audit.record("reports.comment", actor=acting_user, organisation_id=membership.organisation_id, target=report,
@@ -235,11 +236,22 @@ def _validate_marking(report: Report, *, acting_user, tlp, audience, recipient_o
     if audience == Audience.GROUP:
         _check_group(report.owner_org, group)
     if audience == Audience.PEOPLE:
-        if any(not person.is_active for person in people):
-            raise ValidationError({"recipient_people": _("One of these people no longer has an active account.")})
+        _check_people_nameable(report, people)
     if audience == Audience.NETWORK and not report.owner_org.is_network_member:
         raise ValidationError({"audience": _("Your organisation is not a member of the network.")})
     return {"orgs": orgs, "people": people, "sharing_group": group}
+
+
+def _check_people_nameable(report: Report, people: list) -> None:
+    """Named people must be reachable from the owner organisation (its members and its group
+    partners), or named already. One message for every refusal: it does not say who exists."""
+    already = set(report.recipient_people.values_list("pk", flat=True)) if report.pk else set()
+    allowed = set(people_nameable_for([report.owner_org_id]).filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True))
+    if any(person.pk not in allowed and not (person.pk in already and person.is_active) for person in people):
+        raise ValidationError({"recipient_people": _(
+            "One of these people cannot be named: name active members of your organisation or of an "
+            "organisation that shares a sharing group with it."
+        )})
 
 
 def _check_group(owner_org: Organisation, group: SharingGroup | None) -> None:
@@ -297,19 +309,27 @@ def _checked_upload(upload) -> tuple[bytes, str]:
     raise ValidationError({"file": _("This type of file is not accepted. Use an image (JPEG, PNG, GIF, WebP), a PDF, or a text or CSV file.")})
 
 
+# Photos from a phone or a camera stay far below this; anything larger is refused before it
+# is decoded, so a small file that unpacks into gigabytes cannot exhaust the server's memory.
+MAX_IMAGE_PIXELS = 60_000_000
+
+
 def _stripped_image(data: bytes) -> tuple[bytes, str] | None:
+    """The image re-encoded from its pixels alone (no EXIF, GPS, XMP or comments), or None
+    when `data` is not an image we keep. Raises ValidationError for an image too large."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
         with Image.open(io.BytesIO(data)) as image:
-            fmt = image.format
-            if fmt not in IMAGE_FORMATS:
+            if image.format not in IMAGE_FORMATS:
                 return None
+            limit = min(MAX_IMAGE_PIXELS, Image.MAX_IMAGE_PIXELS or MAX_IMAGE_PIXELS)
+            if image.width * image.height > limit:
+                raise ValidationError({"file": _("This image has too many pixels (more than %(limit)s).") % {"limit": f"{limit:,}"}})
+            fmt = image.format
             image.load()
-            # Keep the picture the right way up, then drop every metadata block (EXIF, GPS, XMP).
             upright = ImageOps.exif_transpose(image) if fmt == "JPEG" else image
-            clean = Image.new(upright.mode, upright.size)
-            clean.putdata(list(upright.getdata())) if upright.mode == "P" else clean.paste(upright)
+            clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())
             if upright.mode == "P" and upright.getpalette():
                 clean.putpalette(upright.getpalette())
             out = io.BytesIO()

@@ -10,11 +10,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,9 +23,10 @@ from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from port2port.core.sharing import Audience, MarkingError, Status as ReportStatus, Tlp, check_marking
-from port2port.organisations.models import Membership, Organisation, Port, SharingGroup
+from port2port.organisations.models import Organisation, Port, SharingGroup, people_nameable_for
 
 from . import actions, search
+from .views import attachment_response
 from .models import (
     Attachment, Category, Comment, InfoCredibility, ModusOperandi, Report, ReportVersion, Severity,
     SourceReliability,
@@ -410,7 +410,7 @@ def marking_from(payload: MarkingIn, organisation: Organisation) -> dict:
     except MarkingError as error:
         errors[error.field] = error.message
     orgs = _active_organisations(payload.recipient_orgs, errors)
-    people = _active_people(payload.recipient_people, errors)
+    people = _nameable_people(payload.recipient_people, organisation, errors)
     group = _group_of(organisation, payload.sharing_group, errors)
     _check_recipients_fit_audience(payload, errors)
     if errors:
@@ -426,12 +426,11 @@ def _active_organisations(ids: list[int], errors: dict) -> list[Organisation]:
     return found
 
 
-def _active_people(ids: list[int], errors: dict) -> list:
-    active = Membership.objects.active().values("user_id")
-    people = get_user_model().objects.filter(pk__in=ids, is_active=True).filter(pk__in=active)
-    found = list(people) if ids else []
+def _nameable_people(ids: list[int], organisation: Organisation, errors: dict) -> list:
+    # Unknown ids and people out of reach get the same answer: naming is no account directory.
+    found = list(people_nameable_for([organisation.pk]).filter(pk__in=ids)) if ids else []
     if len(found) != len(set(ids)):
-        errors["recipient_people"] = _("One of these people does not exist or no longer has an active account.")
+        errors["recipient_people"] = _("One of these people cannot be named: name active members of your organisation or of an organisation that shares a sharing group with it.")
     return found
 
 
@@ -577,7 +576,7 @@ def close_report(request, report_id: int):
 def list_comments(request, report_id: int):
     report = get_visible(request, report_id)
     record_read(request, report, "api:comments")
-    return report.comments.select_related("author", "organisation")
+    return Comment.objects.readable_by(report, request.auth.viewer).select_related("author", "organisation")
 
 
 @router.post("/{int:report_id}/comments", response={201: CommentOut}, summary="Comment on a report")
@@ -590,6 +589,7 @@ def add_comment(request, report_id: int, payload: CommentIn):
 @router.get("/{int:report_id}/attachments", response=list[AttachmentOut], summary="A report's attachments")
 def list_attachments(request, report_id: int):
     report = get_visible(request, report_id)
+    record_read(request, report, "api:attachments")
     return report.attachments.select_related("uploaded_by")
 
 
@@ -614,12 +614,11 @@ def download_attachment(request, report_id: int, attachment_id: int):
     if attachment is None:
         raise Http404
     record_read(request, report, "api:attachment")
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-                        content_type=attachment.content_type)
+    return attachment_response(attachment)
 
 
 @router.get("/{int:report_id}/history", response=list[VersionOut], summary="A report's versions, oldest first")
 def report_history(request, report_id: int):
     report = get_visible(request, report_id)
     record_read(request, report, "api:history")
-    return ReportVersion.objects.filter(report=report).select_related("edited_by").order_by("number")
+    return ReportVersion.objects.readable_by(report, request.auth.viewer).select_related("edited_by").order_by("number")

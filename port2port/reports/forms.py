@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from port2port.core.permissions import Permission, ROLE_PERMISSIONS
 from port2port.core.sharing import Audience, Status, Tlp
-from port2port.organisations.models import Membership, Organisation, Port, SharingGroup
+from port2port.organisations.models import Membership, Organisation, Port, SharingGroup, people_nameable_for
 
 from .models import Category, Comment, Report
 
@@ -159,15 +159,9 @@ class MarkingForm(forms.Form):
 
 
 def pickable_people(user, owner_org_ids, current_people=()):
-    """People a RED report may name: active accounts in my organisations and in organisations
-    that share a sharing group with them, plus whoever the report names already."""
-    groups = SharingGroup.objects.filter(members__in=owner_org_ids)
-    org_ids = set(owner_org_ids) | set(
-        Organisation.objects.filter(sharing_groups__in=groups, is_active=True).values_list("pk", flat=True)
-    )
-    memberships = Membership.objects.active().filter(organisation_id__in=org_ids)
+    """People a RED report may name (see people_nameable_for), plus whoever it names already."""
     people = get_user_model().objects.filter(
-        Q(is_active=True, pk__in=memberships.values("user_id")) | Q(pk__in=[p.pk for p in current_people])
+        Q(pk__in=people_nameable_for(owner_org_ids).values("pk")) | Q(pk__in=[p.pk for p in current_people])
     ).exclude(pk=user.pk)
     active = Membership.objects.active().select_related("organisation")
     return people.order_by("full_name", "email").prefetch_related(

@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from port2port.organisations.models import Organisation, Port, Shareable, ShareableQuerySet
+from port2port.organisations.models import Organisation, Port, Shareable, ShareableQuerySet, as_viewer
 
 
 class Category(models.TextChoices):
@@ -121,14 +121,42 @@ class Report(Shareable):
         return reverse("reports:detail", args=[self.pk])
 
 
+# The actions that set a report's marking: a version written under an earlier marking may
+# hold what was meant for fewer people (text written while the report was RED, or a draft).
+MARKING_ACTIONS = ("reports.create", "reports.share")
+
+
+def last_marking_number(report: "Report") -> int:
+    """The version at which the report was last given its label and audience."""
+    versions = report.versions.filter(action__in=MARKING_ACTIONS)
+    return versions.aggregate(n=models.Max("number"))["n"] or 0
+
+
+class CommentQuerySet(models.QuerySet):
+    def readable_by(self, report: "Report", user_or_viewer):
+        """The comments on `report` this reader may see: editors all of them; others those
+        written since the report was last given its marking, and their own. A remark written
+        for the few people of a RED report does not travel when the owner loosens it later."""
+        comments = self.filter(report=report)
+        viewer = as_viewer(user_or_viewer)
+        if Report.objects.editable_by(viewer).filter(pk=report.pk).exists():
+            return comments
+        return comments.filter(models.Q(report_version__gte=last_marking_number(report)) | models.Q(author_id=viewer.user_id))
+
+
 class Comment(models.Model):
-    """A remark on a report. It reaches exactly whoever the report reaches, never more."""
+    """A remark on a report. It reaches whoever the report reaches, never more, and only as
+    long as the report keeps the marking it was written under (editors see them all)."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("comment"), max_length=5000)
+    # The report's version when the comment was written: the marking it was written under.
+    report_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -160,6 +188,18 @@ class Attachment(models.Model):
         return self.original_name
 
 
+class ReportVersionQuerySet(models.QuerySet):
+    def readable_by(self, report: "Report", user_or_viewer):
+        """The versions of `report` this reader may follow. Editors see every version; other
+        readers only those since the report was last given its marking, so loosening a label
+        never reveals what was written for a narrower audience. The caller has already found
+        `report` through visible_to."""
+        versions = self.filter(report=report)
+        if Report.objects.editable_by(user_or_viewer).filter(pk=report.pk).exists():
+            return versions
+        return versions.filter(number__gte=last_marking_number(report))
+
+
 class ReportVersion(models.Model):
     """A report as it stood after one create, edit or share: the history a reader can follow."""
 
@@ -169,6 +209,8 @@ class ReportVersion(models.Model):
     action = models.CharField(max_length=32)
     snapshot = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReportVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["report", "number"]

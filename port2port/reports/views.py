@@ -41,7 +41,7 @@ from .forms import (
     roles_granting,
     start_of_day,
 )
-from .models import Attachment, Category, Comment, Report
+from .models import Attachment, Category, Comment, Report, ReportVersion
 
 PAGE_SIZE = 25
 
@@ -63,7 +63,6 @@ def detail_queryset():
     """Everything the detail page shows, in a fixed number of queries."""
     return Report.objects.select_related("owner_org", "port", "author", "sharing_group").prefetch_related(
         "recipient_orgs", "recipient_people",
-        Prefetch("comments", queryset=Comment.objects.select_related("author", "organisation")),
         Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
     )
 
@@ -181,6 +180,7 @@ def detail_context(request, viewer, report, *, comment_form=None, attachment_for
     signed_in = request.user.is_authenticated
     return {
         "report": report,
+        "comments": Comment.objects.readable_by(report, viewer).select_related("author", "organisation"),
         "audience_words": audience_in_words(report),
         "can_edit": signed_in and Report.objects.editable_by(viewer).filter(pk=report.pk).exists(),
         "can_comment": signed_in and _holds(request.user, Permission.REPORTS_COMMENT),
@@ -208,7 +208,8 @@ def audience_in_words(report) -> str:
     elif report.audience == Audience.PUBLIC:
         who = _("everyone (public)")
     else:
-        who = ", ".join(sorted(person.full_name or person.email for person in report.recipient_people.all()))
+        # Names only: an e-mail address here would turn the page into a directory of accounts.
+        who = ", ".join(sorted(person.full_name or _("a named person") for person in report.recipient_people.all()))
         who = who or _("nobody yet")
     if report.status == Status.DRAFT:
         return _("draft — only its editors see it; once shared: %(who)s") % {"who": who}
@@ -229,6 +230,8 @@ def report_comment(request, pk):
         else:
             messages.success(request, _("Your comment was added."))
             return redirect(reverse("reports:detail", args=[report.pk]) + "#comments")
+    # The page shows the report again, with the form's errors: that is a read like any other.
+    actions.record_read(report, reader=request.user, channel="web", ip=client_ip(request))
     return render(request, "reports/detail.html", detail_context(request, viewer, report, comment_form=form))
 
 
@@ -247,6 +250,7 @@ def report_attach(request, pk):
         else:
             messages.success(request, _("The file was attached."))
             return redirect(reverse("reports:detail", args=[report.pk]) + "#attachments")
+    actions.record_read(report, reader=request.user, channel="web", ip=client_ip(request))
     return render(request, "reports/detail.html", detail_context(request, viewer, report, attachment_form=form))
 
 
@@ -258,6 +262,11 @@ def attachment_download(request, pk, attachment_id):
     report = visible_report(viewer, pk)
     attachment = get_object_or_404(Attachment.objects.filter(report=report), pk=attachment_id)
     actions.record_read(report, reader=request.user, channel="attachment", ip=client_ip(request))
+    return attachment_response(attachment)
+
+
+def attachment_response(attachment: Attachment) -> FileResponse:
+    """A file as a download that no browser renders, sniffs or keeps (web and API alike)."""
     response = FileResponse(
         attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
         content_type=attachment.content_type,
@@ -289,7 +298,7 @@ def report_history(request, pk):
     viewer = viewer_for(request.user)
     report = visible_report(viewer, pk, Report.objects.select_related("owner_org"))
     actions.record_read(report, reader=request.user, channel="history", ip=client_ip(request))
-    versions = list(report.versions.select_related("edited_by").order_by("number"))
+    versions = list(ReportVersion.objects.readable_by(report, viewer).select_related("edited_by").order_by("number"))
     return render(request, "reports/history.html", {"report": report, "versions": version_changes(versions)})
 
 

@@ -41,7 +41,6 @@ def red_report_redacted_then_loosened(world):
 # --- finding 1: the version history shows what a report said before it reached the reader ------
 
 
-@pytest.mark.xfail(strict=True, reason="finding 1: history shows partners the text written while the report was RED")
 def test_the_web_history_does_not_show_a_partner_what_the_report_said_while_it_was_red(world, client_for):
     report = red_report_redacted_then_loosened(world)
     client = client_for(world.analyst_b)
@@ -51,7 +50,6 @@ def test_the_web_history_does_not_show_a_partner_what_the_report_said_while_it_w
     assert SECRET not in history.content.decode()
 
 
-@pytest.mark.xfail(strict=True, reason="finding 1: the API history returns the snapshots written while the report was RED")
 def test_the_api_history_does_not_show_a_partner_what_the_report_said_while_it_was_red(world):
     report = red_report_redacted_then_loosened(world)
     history = Api(world.analyst_b).get(f"/reports/{report.pk}/history")
@@ -59,7 +57,6 @@ def test_the_api_history_does_not_show_a_partner_what_the_report_said_while_it_w
     assert SECRET not in history.content.decode()
 
 
-@pytest.mark.xfail(strict=True, reason="finding 1: history shows partners the draft text its editors wrote before sharing")
 def test_the_history_does_not_show_a_partner_the_draft_before_it_was_shared(world, client_for):
     report = world.report(share_now=False, narrative=f"Draft: our guard {SECRET} let them through.")
     actions.edit_report(report, acting_user=world.analyst_a, narrative="A guard let them through.")
@@ -86,7 +83,6 @@ def red_report_with_a_recipients_comment(world):
     return report
 
 
-@pytest.mark.xfail(strict=True, reason="finding 2: a recipient's comment written under RED reaches the network after the owner loosens")
 def test_a_comment_written_under_red_stays_with_the_people_it_was_written_for(world, client_for):
     report = red_report_with_a_recipients_comment(world)
     page = client_for(world.police_analyst).get(reverse("reports:detail", args=[report.pk]))
@@ -94,7 +90,6 @@ def test_a_comment_written_under_red_stays_with_the_people_it_was_written_for(wo
     assert SECRET not in page.content.decode()
 
 
-@pytest.mark.xfail(strict=True, reason="finding 2: the API lists RED-era comments to the wider audience")
 def test_the_api_does_not_list_a_red_era_comment_to_the_wider_audience(world):
     report = red_report_with_a_recipients_comment(world)
     comments = Api(world.police_analyst).get(f"/reports/{report.pk}/comments")
@@ -105,7 +100,6 @@ def test_the_api_does_not_list_a_red_era_comment_to_the_wider_audience(world):
 # --- finding 3: a RED recipient whose organisation was deactivated keeps reading ---------------
 
 
-@pytest.mark.xfail(strict=True, reason="finding 3: RED named people keep reading after their organisation is deactivated")
 def test_a_red_recipient_loses_the_report_when_their_organisation_is_deactivated(world, client_for):
     report = world.report(tlp=Tlp.RED, audience=Audience.PEOPLE, recipient_people=[world.red_reader_b])
     org_actions.set_organisation_active(world.org_b, acting_user=world.platform_admin, active=False)
@@ -144,7 +138,6 @@ def test_a_newcomer_to_a_group_reads_what_is_shared_with_it_from_then_on(world):
 # --- finding 5: the API names anyone as a RED recipient, and the pages then print who they are --
 
 
-@pytest.mark.xfail(strict=True, reason="finding 5: the API accepts any account id as a named person, unlike the picker")
 def test_the_api_names_only_the_people_the_web_picker_offers(world):
     # Port C is in no group and not in the network: the picker offers it only its own people.
     body = report_body(world, port=None, tlp="red", audience="people", share_now=False,
@@ -154,7 +147,6 @@ def test_the_api_names_only_the_people_the_web_picker_offers(world):
     assert {e["field"] for e in response.json()["errors"]} == {"recipient_people"}
 
 
-@pytest.mark.xfail(strict=True, reason="finding 5: an outsider learns who holds an account id, and in which organisation")
 def test_an_outsider_cannot_turn_a_red_draft_into_a_directory_of_people(world, client_for):
     body = report_body(world, port=None, tlp="red", audience="people", share_now=False,
                        recipient_people=[world.analyst_a.pk, world.police_analyst.pk])
@@ -172,7 +164,6 @@ def test_an_outsider_cannot_turn_a_red_draft_into_a_directory_of_people(world, c
 # --- finding 8: reads that leave no trace in the audit log ------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="finding 8: an empty comment POST renders the whole report without auditing the read")
 def test_a_refused_comment_does_not_show_the_report_without_auditing_the_read(world, client_for):
     report = world.report(tlp=Tlp.RED, audience=Audience.PEOPLE, recipient_people=[world.red_reader_b],
                           narrative=f"Informant {SECRET} tipped us off.")
@@ -183,7 +174,6 @@ def test_a_refused_comment_does_not_show_the_report_without_auditing_the_read(wo
     assert audited or not shown
 
 
-@pytest.mark.xfail(strict=True, reason="finding 8: listing an AMBER report's attachments through the API is not audited")
 def test_listing_the_attachments_of_an_amber_report_is_audited(world, storage):
     report = world.report(tlp=Tlp.AMBER, audience=Audience.NETWORK)
     actions.add_attachment(report, acting_user=world.analyst_a, upload=SimpleUploadedFile("crew-list.txt", b"names\n"))
@@ -196,7 +186,6 @@ def test_listing_the_attachments_of_an_amber_report_is_audited(world, storage):
 # --- finding 10: the API serves an attachment with no cache rule ---------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="finding 10: the API download lacks the web download's Cache-Control: private, no-store")
 def test_the_api_serves_an_attachment_as_carefully_as_the_web_page(world, storage):
     report = world.report(tlp=Tlp.RED, audience=Audience.PEOPLE, recipient_people=[world.red_reader_b])
     attachment = actions.add_attachment(report, acting_user=world.analyst_a,
@@ -221,7 +210,6 @@ def png(width: int, height: int) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.xfail(strict=True, reason="finding 11: an image between MAX_IMAGE_PIXELS and twice that is decoded (a memory bomb)")
 def test_an_image_past_the_pixel_limit_is_refused_not_decoded(world, storage, monkeypatch):
     from PIL import Image
 

@@ -49,7 +49,7 @@ def reference_may_read(person, report, facts: Facts, public_pages: bool) -> bool
                     if active and role in ("security_officer", "org_admin")}
     wrote_it = report["author"] == person and report["owner"] in orgs
     if report["tlp"] == "red":
-        return wrote_it or (report["status"] != "draft" and person in report["people"])
+        return wrote_it or (report["status"] != "draft" and person in report["people"] and bool(orgs))
     if wrote_it or report["owner"] in officer_orgs:
         return True
     if report["status"] == "draft":
@@ -125,8 +125,8 @@ class VisibilityMatchesReference(TestCase):
 
 
 def build(facts: Facts, reports: list[dict]):
-    """Make the world through the real actions. Authors get a temporary analyst seat in the
-    owner organisation to file the report; the drawn memberships are applied afterwards."""
+    """Make the world through the real actions. Authors and named people get a temporary seat
+    in the owner organisation while the report is filed; the drawn memberships come after."""
     admin = org_actions.create_account(acting_user=None, email="root@world.test", is_platform_admin=True)
     orgs = {i: org_actions.create_organisation(acting_user=admin, name=f"Org {i}", kind=OrganisationKind.PORT_AUTHORITY,
                                                is_network_member=member) for i, member in facts.org_network.items()}
@@ -151,7 +151,10 @@ def build(facts: Facts, reports: list[dict]):
 
 def file_report(report, orgs, people, groups):
     author, owner = people[report["author"]], orgs[report["owner"]]
-    Membership.objects.update_or_create(user=author, organisation=owner, defaults={"role": "analyst", "is_active": True})
+    # Temporary seats in the owner organisation: the author may file, the named may be named.
+    for person in {report["author"], *report["people"]}:
+        Membership.objects.update_or_create(user=people[person], organisation=owner,
+                                            defaults={"role": "analyst", "is_active": True})
     marking = {"tlp": report["tlp"], "audience": report["audience"],
                "recipient_orgs": [orgs[o] for o in report["orgs"]],
                "recipient_people": [people[p] for p in report["people"]],
