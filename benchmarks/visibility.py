@@ -55,8 +55,9 @@ def build_network(n_reports: int, seed: int = 7):
             for i in range(12)]
     analyst = org_actions.create_account(acting_user=admin, email="analyst@p2p.test")
     org_actions.add_member(acting_user=admin, organisation=orgs[1], user=analyst, role="analyst")
-    org_actions.add_member(acting_user=admin, organisation=orgs[0], user=admin, role="org_admin")
-    group = org_actions.create_sharing_group(acting_user=admin, owner=orgs[0], name="Drugs", members=orgs[1:4])
+    coordinator = org_actions.create_account(acting_user=admin, email="coordinator@p2p.test")
+    org_actions.add_member(acting_user=admin, organisation=orgs[0], user=coordinator, role="org_admin")
+    group = org_actions.create_sharing_group(acting_user=coordinator, owner=orgs[0], name="Drugs", members=orgs[1:4])
     markings = [(Tlp.GREEN, Audience.NETWORK), (Tlp.AMBER, Audience.NETWORK), (Tlp.AMBER, Audience.OWNER),
                 (Tlp.AMBER_STRICT, Audience.GROUP), (Tlp.AMBER, Audience.ORGANISATIONS), (Tlp.CLEAR, Audience.PUBLIC)]
     start = datetime(2025, 1, 1, tzinfo=UTC)

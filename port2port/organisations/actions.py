@@ -89,8 +89,7 @@ def create_account(*, acting_user, email: str, full_name: str = "", password: st
 @transaction.atomic
 def add_member(*, acting_user, organisation: Organisation, user, role: str = Role.ANALYST, ip=None) -> Membership:
     """Give a person a role in an organisation (a platform admin, or the organisation's admin)."""
-    if not (acting_user and acting_user.is_platform_admin):
-        require_org_permission(acting_user, organisation, Permission.MEMBERS_MANAGE)
+    require_member_manager(acting_user, organisation, newcomer_email=user.email)
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
     membership, created = Membership.objects.update_or_create(
@@ -189,11 +188,22 @@ def hash_invitation_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def require_member_manager(user, organisation: Organisation) -> None:
-    """Members are managed by the organisation's admins, and by platform admins."""
-    if user is not None and user.is_authenticated and user.is_active and user.is_platform_admin:
+def require_member_manager(user, organisation: Organisation, *, newcomer_email: str = "") -> None:
+    """Members are managed by the organisation's admins, and by platform admins, who may not
+    use that power to seat themselves: it would turn account management into content access."""
+    if _acts_as_platform_admin(user, organisation):
+        if newcomer_email and newcomer_email.lower() == user.email.lower():
+            raise PermissionDenied(_("A platform admin cannot invite or add themselves to an organisation."))
         return
     require_org_permission(user, organisation, Permission.MEMBERS_MANAGE)
+
+
+def _acts_as_platform_admin(user, organisation: Organisation) -> bool:
+    """True when only the platform-admin role lets `user` manage this organisation's members."""
+    if not (user is not None and user.is_authenticated and user.is_active and user.is_platform_admin):
+        return False
+    membership = Membership.objects.active().filter(user=user, organisation=organisation).first()
+    return membership is None or not membership.grants(Permission.MEMBERS_MANAGE)
 
 
 def _check_role(role: str) -> None:
@@ -215,9 +225,9 @@ def invite_member(*, acting_user, organisation: Organisation, email: str, role: 
                   ip=None) -> Invitation:
     """Invite a person by e-mail to join an organisation with a role. Only a hash of the token
     is stored; the link goes out by mail once the invitation is committed."""
-    require_member_manager(acting_user, organisation)
-    _check_role(role)
     email = _normalised_email(email)
+    require_member_manager(acting_user, organisation, newcomer_email=email)
+    _check_role(role)
     if not organisation.is_active:
         raise ValidationError({"organisation": _("This organisation is deactivated.")})
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email, is_active=True).exists():

@@ -26,7 +26,6 @@ def token_from_last_mail() -> str:
 # --- finding 6: a platform admin reads an organisation's content by inviting themselves ---------
 
 
-@pytest.mark.xfail(strict=True, reason="finding 6: a platform admin can invite themselves into any organisation and read its reports")
 def test_a_platform_admin_cannot_invite_themselves_into_an_organisation(world, django_capture_on_commit_callbacks):
     report = world.report(tlp=Tlp.AMBER_STRICT, audience=Audience.OWNER, title="Port A internal only")
     admin = world.platform_admin

@@ -132,12 +132,12 @@ def build(facts: Facts, reports: list[dict]):
                                                is_network_member=member) for i, member in facts.org_network.items()}
     people = {p: org_actions.create_account(acting_user=admin, email=f"p{p}@world.test") for p in facts.memberships}
     groups = {}
+    coordinator = org_actions.create_account(acting_user=admin, email="coordinator@world.test")
     for g, members in facts.group_members.items():
         owner = orgs[min(members)]
-        org_actions.add_member(acting_user=admin, organisation=owner, user=admin, role="org_admin")
-        groups[g] = org_actions.create_sharing_group(acting_user=admin, owner=owner, name=f"Group {g}",
+        org_actions.add_member(acting_user=admin, organisation=owner, user=coordinator, role="org_admin")
+        groups[g] = org_actions.create_sharing_group(acting_user=coordinator, owner=owner, name=f"Group {g}",
                                                      members=[orgs[m] for m in members])
-    Membership.objects.filter(user=admin).delete()
     db_reports = [file_report(report, orgs, people, groups) for report in reports]
     Membership.objects.all().delete()
     for person, seats in facts.memberships.items():
