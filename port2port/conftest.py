@@ -118,3 +118,13 @@ def _mfa_checked_elsewhere(settings):
     # The MFA requirement has its own tests (accounts/tests/test_mfa.py); elsewhere a session
     # made by force_login stands for a person who passed it.
     settings.MFA_REQUIRED = False
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_english():
+    # A request activates its person's language for the whole thread and nothing switches it
+    # back; without this, a test after a Dutch-speaking request would render in Dutch.
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
