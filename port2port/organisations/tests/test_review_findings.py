@@ -1,8 +1,8 @@
 """Security review of accounts, organisations and operations: the ways around the sharing rule
 that do not go through a report page (platform powers, demo mode, password reset).
 
-Tests marked xfail(strict=True) show a finding that is still open: each names the finding of
-the review report. The others pin down a guarantee that no other test held yet.
+Each section names a finding of the review; its tests show the fix holds. The others pin down
+guarantees that no other test held yet.
 """
 
 import re
