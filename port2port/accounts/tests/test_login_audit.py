@@ -50,3 +50,11 @@ def test_a_deactivated_account_cannot_sign_in(world, client):
     response = sign_in(client)
     assert "_auth_user_id" not in client.session
     assert response.status_code in (200, 302) and response.get("Location", "") != "/"
+
+
+def test_a_password_typed_into_the_address_box_is_not_kept(db):
+    from django.contrib.auth.signals import user_login_failed
+
+    user_login_failed.send(sender=__name__, credentials={"email": "Tr0ub4dor&3"}, request=None)
+    event = AuditEvent.objects.filter(action="accounts.login_failed").latest("seq")
+    assert event.detail == {"email": "(not an e-mail address)"}
