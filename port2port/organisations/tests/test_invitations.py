@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -144,7 +145,7 @@ def test_someone_with_an_account_joins_with_their_password_and_signs_in_normally
 def test_a_deactivated_account_is_not_revived_by_an_invitation(world, django_capture_on_commit_callbacks):
     actions.deactivate_account(world.analyst_b, acting_user=world.platform_admin)
     token = invite(world, email="analyst.b@p2p.test", capture=django_capture_on_commit_callbacks)
-    with pytest.raises(actions.ValidationError):
+    with pytest.raises(ValidationError):
         actions.accept_invitation(token, email="analyst.b@p2p.test", password="correct horse battery")
     world.analyst_b.refresh_from_db()
     assert not world.analyst_b.is_active
