@@ -17,11 +17,11 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def browser():
+def browser(monkeypatch):
     if not os.path.exists(CHROMIUM):
         pytest.fail("Debian's chromium is needed for the browser tests (apt-get install chromium); .ci/run installs it")
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
