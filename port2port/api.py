@@ -26,6 +26,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.throttling import BaseThrottle, SimpleRateThrottle
 from ninja.utils import check_csrf
 
+from port2port.core.views import client_ip
 from port2port.organisations import actions as org_actions
 from port2port.organisations.models import ApiKey, ApiKeyScope, find_api_key, viewer_for
 
@@ -55,10 +56,6 @@ class Principal:
     @property
     def throttle_ident(self) -> str:
         return f"key:{self.api_key.pk}" if self.api_key else f"user:{self.user.pk}"
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class OrganisationApiKey(HttpBearer):

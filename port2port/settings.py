@@ -307,6 +307,9 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 SECURE_HSTS_SECONDS = env_int("P2P_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
+# How many reverse proxies stand in front and append to X-Forwarded-For: the audit log and the
+# login rate limits then see the client's address instead of the proxy's.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("P2P_TRUSTED_PROXY_COUNT", 0)
 if env_bool("P2P_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

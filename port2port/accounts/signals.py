@@ -8,11 +8,12 @@ from django.core.validators import validate_email
 from django.dispatch import receiver
 
 from port2port.core import audit
+from port2port.core.views import client_ip
 from port2port.organisations.models import Membership
 
 
 def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    return client_ip(request)
 
 
 def _home_organisation_id(user) -> int | None:

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django.utils.translation import gettext as _
 
+from port2port.core.views import client_ip
 from port2port.organisations.models import Membership
 
 from . import actions
@@ -21,7 +22,7 @@ def profile(request):
     form = ProfileForm(request.POST or None, initial={"full_name": user.full_name, "language": user.language})
     if request.method == "POST" and form.is_valid():
         try:
-            actions.update_profile(acting_user=user, ip=request.META.get("REMOTE_ADDR"), **form.cleaned_data)
+            actions.update_profile(acting_user=user, ip=client_ip(request), **form.cleaned_data)
         except ValidationError as error:
             form.add_action_error(error)
             user.refresh_from_db()
@@ -52,7 +53,7 @@ def language(request):
     language middleware applies on every request (Django's set_language would be overruled)."""
     try:
         actions.choose_language(acting_user=request.user, language=request.POST.get("language", ""),
-                                ip=request.META.get("REMOTE_ADDR"))
+                                ip=client_ip(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.message_dict.get("language", [])))
     target = request.POST.get("next", "")

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from port2port.core.permissions import Permission
+from port2port.core.views import client_ip
 
 from ..models import Membership
 
@@ -16,7 +17,7 @@ INVALID = 400  # the status of a page shown again because its form had bad input
 
 
 def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return client_ip(request)
 
 
 def _my_memberships(user):
