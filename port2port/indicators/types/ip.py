@@ -1,0 +1,55 @@
+"""IPv4 or IPv6 address, or a CIDR network, in the canonical compressed form of the standard
+library's ipaddress. Private and reserved ranges are flagged: they mean something only inside
+one organisation's network, so a match across ports is likely a coincidence."""
+
+import ipaddress
+import re
+
+from django.utils.translation import gettext_lazy as _
+
+from .base import IndicatorError, IndicatorType, Normalised, clean_input
+from .domain import refang
+
+
+class IpAddress(IndicatorType):
+    kind = "ip"
+    label = _("IP address or network")
+    patterns = (
+        (re.compile(r"(?<![\w.\[])(?P<v>\d{1,3}(?:(?:\.|\[\.\]|\(\.\))\d{1,3}){3}(?:/\d{1,2})?)(?![\w\]]|\.\d)"), 0.85),
+        (re.compile(r"(?i)(?<![\w:])(?P<v>(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{0,4}(?::[0-9a-f]{1,4}){0,6}(?:/\d{1,3})?)(?![\w:])"), 0.8),
+        (re.compile(r"(?i)(?<![\w:])(?P<v>::(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4}(?:/\d{1,3})?)(?![\w:])"), 0.8),
+    )
+
+    def normalise(self, raw: str) -> Normalised:
+        text = refang(clean_input(raw, what=self.label)).strip("[]")
+        network = _parse(text)
+        if network.num_addresses == 1 and "/" not in text:
+            value = str(network.network_address)
+        elif network.prefixlen == network.max_prefixlen:
+            value = str(network.network_address)
+        else:
+            value = network.compressed
+        return Normalised(value=value, display=value, flags=_flags(text, network), extra=_extra(network))
+
+
+def _parse(text: str):
+    try:
+        return ipaddress.ip_network(text, strict=False)
+    except ValueError as error:
+        raise IndicatorError(_("This is not an IPv4 or IPv6 address or network, e.g. 192.0.2.10 or 2001:db8::/32.")) from error
+
+
+def _flags(text, network) -> tuple:
+    flags = ()
+    if "/" in text and ipaddress.ip_interface(text).ip != network.network_address:
+        flags += (_("The address had host bits set; the network it belongs to is used."),)
+    if network.is_private or network.is_loopback or network.is_link_local or network.is_reserved or network.is_multicast:
+        flags += (_("A private or reserved range: it means something only inside one network."),)
+    return flags
+
+
+def _extra(network) -> dict:
+    return {"version": network.version, "is_network": network.num_addresses > 1}
+
+
+TYPE = IpAddress()
