@@ -13,8 +13,8 @@ from .base import IndicatorError, IndicatorType, Normalised, clean_input, collap
 _EU_PREFIXES = "AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI"
 # A VAT number with its country prefix, or a bare Belgian enterprise number (0xxx.xxx.xxx).
 # Each group must hold a digit, so the number never swallows the next word ('... 701 NV').
-_GROUP = r"[0-9A-Z]*\d[0-9A-Z]*"
-_NUMBER_TEXT = rf"(?:(?:{_EU_PREFIXES})\s?{_GROUP}(?:[.\s]{_GROUP}){{0,4}}|[01]\d{{3}}[.\s]?\d{{3}}[.\s]?\d{{3}})"
+_GROUP = r"[0-9A-Z]*[0-9][0-9A-Z]*"
+_NUMBER_TEXT = rf"(?:(?:{_EU_PREFIXES})\s?{_GROUP}(?:[.\s]{_GROUP}){{0,4}}|[01][0-9]{{3}}[.\s]?[0-9]{{3}}[.\s]?[0-9]{{3}})"
 _NUMBER = re.compile(rf"\b{_NUMBER_TEXT}\b")
 _LEGAL_FORMS = re.compile(
     r"\b(?:NV|BV|BVBA|CVBA|VZW|SA|SRL|SPRL|SCRL|ASBL|SAS|SARL|GMBH|AG|KG|UG|LTD|LIMITED|PLC|LLC|INC|CO|BV|VOF|CV)\b\.?"
@@ -24,7 +24,7 @@ _LEGAL_FORMS = re.compile(
 def _vat(candidate: str) -> tuple[str, bool] | None:
     """(compact number with country prefix, valid?) or None when it is no VAT number at all."""
     compact = re.sub(r"[\s.]", "", candidate.upper())
-    if re.fullmatch(r"[01]\d{9}", compact):  # a bare Belgian enterprise number
+    if re.fullmatch(r"[01][0-9]{9}", compact):  # a bare Belgian enterprise number
         compact = "BE" + compact
     if not re.fullmatch(rf"(?:{_EU_PREFIXES})[0-9A-Z]{{8,12}}", compact):
         return None
@@ -41,7 +41,8 @@ def _display_number(number: str) -> str:
 
 
 def _name_key(name: str) -> str:
-    plain = collapse_spaces(re.sub(r"[^0-9A-Z&]+", " ", strip_diacritics(name).upper()))
+    # Dots go first, so 'S.A.' and 'N.V.' become legal forms 'SA' and 'NV'.
+    plain = collapse_spaces(re.sub(r"[\W_]+", " ", strip_diacritics(name).upper().replace(".", "")))
     return collapse_spaces(_LEGAL_FORMS.sub(" ", plain)) or plain
 
 

@@ -9,15 +9,15 @@ from stdnum import iso6346
 
 from .base import IndicatorError, IndicatorType, Normalised, clean_input, message
 
-_SHAPE = re.compile(r"^([A-Z]{3}[UJZR])(\d{6})(\d)?$")
+_SHAPE = re.compile(r"^([A-Z]{3}[UJZR])([0-9]{6})([0-9])?$")
 
 
 class ContainerNumber(IndicatorType):
     kind = "container"
     label = _("Container number")
     patterns = (
-        (re.compile(r"\b(?P<v>[A-Z]{3}[UJZR][ -]?\d{6}[ -]?\d)\b"), 0.95),
-        (re.compile(r"(?i)\b(?:container|conteneur|containernummer|cont\.?)\s*(?:nr\.?|n°|no\.?)?[\s:#]*(?P<v>[A-Z]{3}[UJZR][ -]?\d{6}[ -]?\d?)\b"), 0.9),
+        (re.compile(r"\b(?P<v>[A-Z]{3}[UJZR][ -]?[0-9]{6}[ -]?[0-9])\b"), 0.95),
+        (re.compile(r"(?i)\b(?:container|conteneur|containernummer|cont\.?)\s*(?:nr\.?|n°|no\.?)?[\s:#]*(?P<v>[A-Z]{3}[UJZR][ -]?[0-9]{6}[ -]?[0-9]?)\b"), 0.9),
     )
 
     def normalise(self, raw: str) -> Normalised:

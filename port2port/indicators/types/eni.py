@@ -36,12 +36,12 @@ def issuing_country(digits: str) -> str | None:
 class Eni(IndicatorType):
     kind = "eni"
     label = _("ENI (European vessel number)")
-    patterns = ((re.compile(r"(?i)\b(?:ENI|europanummer|europa-nummer|scheepsnummer)[\s:.#-]*(?:n[o°r]\.?\s*)?(?P<v>\d{8})\b"), 0.95),)
+    patterns = ((re.compile(r"(?i)\b(?:ENI|europanummer|europa-nummer|scheepsnummer)[\s:.#-]*(?:n[o°r]\.?\s*)?(?P<v>[0-9]{8})\b"), 0.95),)
 
     def normalise(self, raw: str) -> Normalised:
         text = clean_input(raw, what=self.label).upper()
         digits = re.sub(r"^ENI[\s:.#-]*|[\s.]", "", text)
-        if not re.fullmatch(r"\d{8}", digits):
+        if not re.fullmatch(r"[0-9]{8}", digits):
             raise IndicatorError(_("An ENI is eight digits, e.g. 06003456."))
         return self._result(digits)
 

@@ -8,13 +8,13 @@ from stdnum import imo
 
 from .base import IndicatorError, IndicatorType, Normalised, clean_input, message
 
-_SHAPE = re.compile(r"^(?:IMO)?[\s:.#-]*(?:N[O°]\.?)?\s*(\d{7})$")
+_SHAPE = re.compile(r"^(?:IMO)?[\s:.#-]*(?:N[O°]\.?)?\s*([0-9]{7})$")
 
 
 class ImoNumber(IndicatorType):
     kind = "imo"
     label = _("IMO number")
-    patterns = ((re.compile(r"(?i)\bIMO[\s:.#-]*(?:n[o°]\.?\s*)?(?P<v>\d{7})\b"), 0.95),)
+    patterns = ((re.compile(r"(?i)\bIMO[\s:.#-]*(?:n[o°]\.?\s*)?(?P<v>[0-9]{7})\b"), 0.95),)
 
     def normalise(self, raw: str) -> Normalised:
         text = clean_input(raw, what=self.label).upper()

@@ -61,12 +61,12 @@ def _station(digits: str) -> tuple[str, str]:
 class Mmsi(IndicatorType):
     kind = "mmsi"
     label = _("MMSI")
-    patterns = ((re.compile(r"(?i)\bMMSI[\s:.#-]*(?:n[o°]\.?\s*)?(?P<v>\d{9})\b"), 0.95),)
+    patterns = ((re.compile(r"(?i)\bMMSI[\s:.#-]*(?:n[o°]\.?\s*)?(?P<v>[0-9]{9})\b"), 0.95),)
 
     def normalise(self, raw: str) -> Normalised:
         text = clean_input(raw, what=self.label).upper()
         digits = re.sub(r"^MMSI[\s:.#-]*|\s", "", text)
-        if not re.fullmatch(r"\d{9}", digits):
+        if not re.fullmatch(r"[0-9]{9}", digits):
             raise IndicatorError(_("An MMSI is nine digits, e.g. 205123000."))
         station, mid = _station(digits)
         extra = {"station": station, "mid": mid or None, "flag_state": MID_COUNTRY.get(int(mid)) if mid else None}

@@ -19,12 +19,15 @@ class PhoneNumber(IndicatorType):
 
     def normalise(self, raw: str, region: str = DEFAULT_REGION) -> Normalised:
         text = clean_input(raw, what=self.label)
-        if not re.search(r"\d", text) or len(text) > 64:
+        if not re.search(r"[0-9]", text) or len(text) > 64:
             raise IndicatorError(_("A phone number needs digits, e.g. +32 3 123 45 67."))
         number = _parse(text, region)
         if not phonenumbers.is_possible_number(number):
             raise IndicatorError(_("This cannot be a phone number: it has too many or too few digits."))
         value = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        if phonenumbers.format_number(_parse(value, region), phonenumbers.PhoneNumberFormat.E164) != value:
+            # Leading zeros that E.164 cannot carry ('0000000000'): not a real number.
+            raise IndicatorError(_("This cannot be a phone number."))
         flags = () if phonenumbers.is_valid_number(number) else (_("No operator uses numbers of this form; check it."),)
         return Normalised(
             value=value,

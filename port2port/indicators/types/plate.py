@@ -20,7 +20,7 @@ _NL_SIDECODES = {
     "LLDDDL": (2, 3, 1), "LDDDLL": (1, 3, 2), "LLLDDL": (3, 2, 1), "LDDLLL": (1, 2, 3),
     "DLLDDD": (1, 2, 3), "DDDLLD": (3, 2, 1),
 }
-_GERMAN = re.compile(r"^([A-ZÄÖÜ]{1,3})[- ]+([A-Z]{1,2})[- ]*(\d{1,4})([EH]?)$")
+_GERMAN = re.compile(r"^([A-ZÄÖÜ]{1,3})[- ]+([A-Z]{1,2})[- ]*([0-9]{1,4})([EH]?)$")
 
 
 def _shape(compact: str) -> str:
@@ -37,9 +37,9 @@ def _split(compact: str, lengths) -> str:
 
 def _belgian(text: str) -> tuple[str, str] | None:
     compact = compact_alnum(text)
-    if re.fullmatch(r"[1-9][A-Z]{3}\d{3}", compact):  # since 2010: 1-ABC-234
+    if re.fullmatch(r"[1-9][A-Z]{3}[0-9]{3}", compact):  # since 2010: 1-ABC-234
         return compact, _split(compact, (1, 3, 3))
-    if re.fullmatch(r"[A-Z]{3}\d{3}", compact):  # 1973-2010: ABC-123
+    if re.fullmatch(r"[A-Z]{3}[0-9]{3}", compact):  # 1973-2010: ABC-123
         return compact, _split(compact, (3, 3))
     return None
 
@@ -52,7 +52,7 @@ def _dutch(text: str) -> tuple[str, str] | None:
 
 def _french(text: str) -> tuple[str, str] | None:
     compact = compact_alnum(text)
-    if re.fullmatch(r"[A-Z]{2}\d{3}[A-Z]{2}", compact):  # SIV, since 2009: AB-123-CD
+    if re.fullmatch(r"[A-Z]{2}[0-9]{3}[A-Z]{2}", compact):  # SIV, since 2009: AB-123-CD
         return compact, _split(compact, (2, 3, 2))
     return None
 
@@ -72,6 +72,8 @@ _PARSERS = {"BE": _belgian, "NL": _dutch, "FR": _french, "DE": _german}
 
 def _explicit_country(text: str) -> tuple[str | None, str]:
     """('BE', '1-ABC-234') for 'BE: 1-ABC-234' or '(B) 1-ABC-234'; (None, text) otherwise."""
+    if text.startswith("?:"):  # our own value for a plate of unknown country
+        return None, text[2:]
     match = re.match(r"^\(?([A-Z]{1,3})\)?\s*:\s*(.+)$", text) or re.match(r"^\(([A-Z]{1,3})\)\s*(.+)$", text)
     if match:
         return _COUNTRY_CODES.get(match.group(1), match.group(1)), match.group(2)
@@ -85,8 +87,8 @@ class LicencePlate(IndicatorType):
     kind = "plate"
     label = _("Licence plate")
     patterns = (
-        (re.compile(r"\b(?P<v>[1-9]-[A-Z]{3}-\d{3})\b"), 0.85),
-        (re.compile(r"\b(?P<v>[A-Z]{2}-\d{3}-[A-Z]{2})\b"), 0.85),
+        (re.compile(r"\b(?P<v>[1-9]-[A-Z]{3}-[0-9]{3})\b"), 0.85),
+        (re.compile(r"\b(?P<v>[A-Z]{2}-[0-9]{3}-[A-Z]{2})\b"), 0.85),
         (re.compile(r"\b(?P<v>[A-Z0-9]{1,3}-[A-Z0-9]{1,3}-[A-Z0-9]{1,3})\b"), 0.6),
         (re.compile(r"(?i)\b(?:licen[cs]e plate|plate|number plate|kenteken|nummerplaat|immatriculation|immatricul[ée]e?|plaque|kennzeichen)[\s:.#-]*(?P<v>(?:\(?[A-Z]{1,2}\)?:?\s)?[A-ZÄÖÜ0-9]{1,3}[- ]?[A-Z0-9]{1,4}[- ]?[A-Z0-9]{0,4})\b"), 0.85),
     )
@@ -95,7 +97,7 @@ class LicencePlate(IndicatorType):
         text = clean_input(raw, what=self.label).upper()
         country, rest = _explicit_country(text)
         compact = compact_alnum(rest)
-        if not 2 <= len(compact) <= 10 or not re.search(r"\d", compact) or not re.search(r"[A-Z]", compact):
+        if not 2 <= len(compact) <= 10 or not re.search(r"[0-9]", compact) or not re.search(r"[A-Z]", compact):
             raise IndicatorError(_("A licence plate has 2 to 10 letters and digits, with at least one of each."))
         if re.search(r"[^0-9A-ZÄÖÜ\s.:()-]", rest):
             raise IndicatorError(_("A licence plate holds only letters, digits, spaces and dashes."))

@@ -21,7 +21,7 @@ class SealNumber(IndicatorType):
         if re.search(r"[^0-9A-Za-z\s./#-]", text):
             raise IndicatorError(_("A seal number holds only letters, digits and separators."))
         value = compact_alnum(text)
-        if not 4 <= len(value) <= 20 or not re.search(r"\d", value):
+        if not 4 <= len(value) <= 20 or not re.search(r"[0-9]", value):
             raise IndicatorError(_("A seal number has 4 to 20 letters and digits, at least one of them a digit."))
         return Normalised(value=value, display=value, fuzzy_key=fold_misreads(value))
 
