@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "port2port.accounts",
     "port2port.organisations",
     "port2port.reports",
+    "port2port.indicators",
     "port2port.demo",
 ]
 
@@ -316,6 +317,16 @@ if env_bool("P2P_BEHIND_PROXY", False):
 # --- Sharing and API ---
 API_THROTTLE_RATE = env("P2P_API_THROTTLE", "600/m")
 CORRELATION_MIN_GROUP = 3
+# A value found in more reports than this (of those the reader may see) is "common": left out
+# of correlation unless asked for, like a value on a warning list.
+CORRELATION_COMMON_THRESHOLD = env_int("P2P_CORRELATION_COMMON_THRESHOLD", 50)
+# Person and phone indicators: reviewed this many months after they were recorded, then purged
+# unless their owner keeps them (with a reason) within the grace period after being asked.
+RETENTION_REVIEW_MONTHS = env_int("P2P_RETENTION_MONTHS", 12)
+RETENTION_GRACE_DAYS = env_int("P2P_RETENTION_GRACE_DAYS", 30)
+# The key of the person pseudonyms (see indicators/types/person.py). Set it in production, so
+# that rotating the secret key does not change every pseudonym.
+P2P_PERSON_PEPPER = env("P2P_PERSON_PEPPER")
 
 LOGGING = {
     "version": 1,

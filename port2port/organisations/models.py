@@ -237,6 +237,21 @@ def viewer_for(user, *, api_key: ApiKey | None = None) -> Viewer:
     )
 
 
+def viewer_for_organisation(organisation: Organisation) -> Viewer:
+    """What an organisation as a whole may read (no person: so no RED, no drafts). Used where
+    the platform acts for an organisation, such as matching its watchlist."""
+    if not organisation.is_active:
+        return Viewer(public_pages=False)
+    groups = GroupMembership.objects.filter(organisation=organisation).values_list("group_id", flat=True)
+    return Viewer(
+        user_id=-1,  # no person's id: authorship never applies
+        org_ids=frozenset({organisation.pk}),
+        group_ids=frozenset(groups),
+        network_member=organisation.is_network_member,
+        may_read_red=False,
+    )
+
+
 def as_viewer(user_or_viewer) -> Viewer:
     if isinstance(user_or_viewer, Viewer):
         return user_or_viewer

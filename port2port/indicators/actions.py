@@ -1,0 +1,212 @@
+"""Named, audited writes to indicators, sightings and watches.
+
+Adding indicators is one transaction for the whole batch (a bulk import is all or nothing);
+matching them against watches runs after commit, in the background worker, and computes who
+may see what at that moment.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from port2port.core import audit
+from port2port.core.permissions import Permission
+from port2port.organisations.actions import require_org_permission
+from port2port.reports.actions import membership_granting
+from port2port.reports.models import Report
+
+from .models import PERSONAL_KINDS, Indicator, Sighting, SightingKind, Watch
+from .types import REGISTRY, IndicatorError, normalise
+
+MAX_BATCH = 10_000
+
+
+@dataclass(frozen=True)
+class NewIndicator:
+    """One indicator to add: its kind, the value as typed, and an optional comment."""
+
+    kind: str
+    raw: str
+    comment: str = ""
+
+
+def _require_editable(report: Report, user) -> None:
+    if not Report.objects.editable_by(user).filter(pk=report.pk).exists():
+        raise PermissionDenied(_("You may read this report but not change it."))
+
+
+def build_indicators(report: Report, user, items: list[NewIndicator]) -> list[Indicator]:
+    """Normalise every item; a ValidationError names each bad row as `indicators.<n>.<field>`."""
+    errors, built, seen = {}, [], set()
+    review_at = timezone.now() + timedelta(days=30 * settings.RETENTION_REVIEW_MONTHS)
+    for number, item in enumerate(items):
+        if item.kind not in REGISTRY:
+            errors[f"indicators.{number}.kind"] = _("Unknown kind of indicator.")
+            continue
+        try:
+            found = normalise(item.kind, item.raw)
+        except IndicatorError as error:
+            errors[f"indicators.{number}.value"] = str(error.message)
+            continue
+        if (item.kind, found.value) in seen:
+            continue  # the same value twice in one paste is one indicator
+        seen.add((item.kind, found.value))
+        built.append(_indicator(report, user, item, found, review_at))
+    if errors:
+        raise ValidationError(errors)
+    return built
+
+
+def _indicator(report, user, item: NewIndicator, found, review_at) -> Indicator:
+    personal = item.kind in PERSONAL_KINDS
+    return Indicator(
+        report=report, kind=item.kind, value=found.value, display=found.display,
+        fuzzy_key=found.fuzzy_key or "", flags=[str(flag) for flag in found.flags],
+        suggestion=found.suggestion or "", extra=found.extra or {}, comment=(item.comment or "")[:300],
+        owner_note=item.raw.strip()[:300] if item.kind == "person" else "",
+        created_by=user, review_at=review_at if personal else None,
+    )
+
+
+@transaction.atomic
+def add_indicators(report: Report, *, acting_user, items: list[NewIndicator], ip=None) -> list[Indicator]:
+    """Add indicators to a report its author or officers may edit, all or nothing. Values the
+    report already holds are skipped. Watches are matched after commit."""
+    _require_editable(report, acting_user)
+    if len(items) > MAX_BATCH:
+        raise ValidationError({"indicators": _("At most %(n)d indicators at a time.") % {"n": MAX_BATCH}})
+    built = build_indicators(report, acting_user, items)
+    existing = set(report.indicators.values_list("kind", "value"))
+    new = [indicator for indicator in built if (indicator.kind, indicator.value) not in existing]
+    Indicator.objects.bulk_create(new, batch_size=2000)
+    created = list(report.indicators.filter(kind__in={i.kind for i in new}, value__in={i.value for i in new}))
+    audit.record("indicators.add", actor=acting_user, organisation_id=report.owner_org_id, target=report,
+                 subject_organisation_id=report.owner_org_id, detail={"count": len(created)}, ip=ip)
+    ids = [indicator.pk for indicator in created]
+    transaction.on_commit(lambda: _enqueue_matching(ids))
+    return created
+
+
+def _enqueue_matching(indicator_ids: list[int]) -> None:
+    from .tasks import match_watches_for_indicators
+
+    match_watches_for_indicators.enqueue(indicator_ids)
+
+
+@transaction.atomic
+def remove_indicator(indicator: Indicator, *, acting_user, ip=None) -> None:
+    """Take an indicator off a report (its editors only)."""
+    _require_editable(indicator.report, acting_user)
+    audit.record("indicators.remove", actor=acting_user, organisation_id=indicator.report.owner_org_id,
+                 target=indicator.report, subject_organisation_id=indicator.report.owner_org_id,
+                 detail={"indicator": indicator.pk, "kind": indicator.kind}, ip=ip)
+    indicator.delete()
+
+
+@transaction.atomic
+def record_sighting(indicator: Indicator, *, acting_user, kind: str = SightingKind.SEEN, seen_at=None,
+                    port=None, place: str = "", ip=None) -> Sighting:
+    """Say of an indicator one may see: seen at my port too, a false positive, or expired."""
+    membership = _sighting_membership(acting_user)
+    if kind not in SightingKind.values:
+        raise ValidationError({"kind": _("Unknown kind of sighting.")})
+    seen_at = seen_at or timezone.now()
+    if seen_at > timezone.now() + timedelta(minutes=5):
+        raise ValidationError({"seen_at": _("A sighting cannot be in the future.")})
+    sighting = Sighting(indicator=indicator, organisation=membership.organisation, reported_by=acting_user,
+                        kind=kind, seen_at=seen_at, port=port, place=(place or "").strip())
+    sighting.full_clean()
+    sighting.save()
+    report = indicator.report
+    audit.record("indicators.sighting", actor=acting_user, organisation_id=membership.organisation_id,
+                 target=report, subject_organisation_id=report.owner_org_id,
+                 detail={"indicator": indicator.pk, "kind": kind}, ip=ip)
+    return sighting
+
+
+def _sighting_membership(user):
+    from port2port.organisations.models import Membership
+
+    for membership in Membership.objects.active().filter(user=user).select_related("organisation"):
+        if membership.grants(Permission.REPORTS_COMMENT):
+            return membership
+    raise PermissionDenied(_("Your role does not allow this."))
+
+
+@transaction.atomic
+def create_watch(*, acting_user, organisation, kind: str, raw: str, label: str = "", ip=None) -> Watch:
+    """An organisation starts looking for a value. Existing indicators are matched at once
+    (in the background), new ones as they arrive."""
+    membership_granting(acting_user, organisation, Permission.REPORTS_CREATE)
+    if kind not in REGISTRY:
+        raise ValidationError({"kind": _("Unknown kind of indicator.")})
+    try:
+        found = normalise(kind, raw)
+    except IndicatorError as error:
+        raise ValidationError({"value": str(error.message)}) from None
+    try:
+        with transaction.atomic():
+            watch = Watch.objects.create(organisation=organisation, kind=kind, value=found.value,
+                                         display=found.display, label=label.strip()[:200], created_by=acting_user)
+    except IntegrityError:
+        raise ValidationError({"value": _("Your organisation already watches this value.")}) from None
+    audit.record("indicators.watch", actor=acting_user, organisation_id=organisation.pk, target=watch,
+                 subject_organisation_id=organisation.pk, detail={"kind": kind}, ip=ip)
+    transaction.on_commit(lambda: _enqueue_watch(watch.pk))
+    return watch
+
+
+def _enqueue_watch(watch_id: int) -> None:
+    from .tasks import match_watch
+
+    match_watch.enqueue(watch_id)
+
+
+@transaction.atomic
+def stop_watch(watch: Watch, *, acting_user, ip=None) -> None:
+    """Stop looking for a value; its past hits stay in the log."""
+    membership_granting(acting_user, watch.organisation, Permission.REPORTS_CREATE)
+    watch.is_active = False
+    watch.save(update_fields=["is_active"])
+    audit.record("indicators.unwatch", actor=acting_user, organisation_id=watch.organisation_id, target=watch,
+                 subject_organisation_id=watch.organisation_id, ip=ip)
+
+
+@transaction.atomic
+def keep_indicator(indicator: Indicator, *, acting_user, reason: str, ip=None) -> Indicator:
+    """The owner keeps a personal indicator past its review date, saying why."""
+    _require_editable(indicator.report, acting_user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why this must be kept.")})
+    indicator.kept_reason = reason[:300]
+    indicator.review_at = timezone.now() + timedelta(days=30 * settings.RETENTION_REVIEW_MONTHS)
+    indicator.review_asked_at = None
+    indicator.save(update_fields=["kept_reason", "review_at", "review_asked_at"])
+    audit.record("indicators.keep", actor=acting_user, organisation_id=indicator.report.owner_org_id,
+                 target=indicator.report, subject_organisation_id=indicator.report.owner_org_id,
+                 detail={"indicator": indicator.pk, "kind": indicator.kind}, ip=ip)
+    return indicator
+
+
+@transaction.atomic
+def purge_indicator(indicator: Indicator, *, acting_user=None, ip=None) -> None:
+    """Delete a personal indicator for good: gone from search, correlation and exports. The
+    owner's editors purge by hand; the retention run purges what nobody kept (no acting user)."""
+    if acting_user is not None:
+        _require_editable(indicator.report, acting_user)
+    report = indicator.report
+    audit.record("indicators.purge", actor=acting_user, organisation_id=report.owner_org_id, target=report,
+                 subject_organisation_id=report.owner_org_id,
+                 detail={"indicator": indicator.pk, "kind": indicator.kind, "by": "owner" if acting_user else "retention"},
+                 ip=ip)
+    indicator.delete()
+
+
+def require_watch_manager(user, organisation) -> None:
+    require_org_permission(user, organisation, Permission.REPORTS_CREATE)
