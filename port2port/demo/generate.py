@@ -20,8 +20,11 @@ from django.utils import timezone
 
 from port2port.core.permissions import Role
 from port2port.core.sharing import Audience, Status, Tlp
+from port2port.indicators import actions as indicator_actions
+from port2port.indicators.actions import NewIndicator
+from port2port.indicators.extract import extract
 from port2port.organisations import actions as org_actions
-from port2port.organisations.models import OrganisationKind
+from port2port.organisations.models import OrganisationKind, people_nameable_for
 from port2port.reports import actions as report_actions
 from port2port.reports.models import Category, ModusOperandi, Report
 
@@ -108,6 +111,7 @@ class Summary:
     people: int = 0
     reports: Counter = field(default_factory=Counter)  # by status and by label
     comments: int = 0
+    indicators: int = 0
 
     @property
     def report_total(self) -> int:
@@ -131,6 +135,7 @@ def load(*, report_count: int = REPORT_COUNT, now: datetime | None = None) -> Su
     if not settings.DEMO_MODE:
         raise NotDemoMode("The demo network loads only in demo mode (`port2port demo`), never into a real database.")
     rng = random.Random(SEED)
+    RECURRING.clear()  # the same seed gives the same pool, load after load
     network = build_network()
     summary = Summary(organisations=len(network.organisations),
                       people=1 + sum(len(people) for people in network.people.values()))
@@ -202,6 +207,7 @@ def file_report(rng: random.Random, network: Network, now: datetime, summary: Su
     if fate != "draft" and rng.random() < 0.15:
         report = report_actions.edit_report(report, acting_user=author,
                                             lessons_learned=rng.choice(narratives.LESSONS[report.category]))
+    summary.indicators += add_found_indicators(report, author)
     if fate != "draft":
         summary.comments += add_comments(rng, network, report, author)
     if fate == "closed":
@@ -299,7 +305,7 @@ def draw_slots(rng: random.Random, place: Place, port_name: str, occurred_at: da
         "place": place.name,
         "port": port_name,
         "time": occurred_at.strftime("%H:%M"),
-        "container": container_number(rng),
+        "container": recurring(rng, "container", container_number),
         "vessel": rng.choice(narratives.VESSELS),
         "origin": rng.choice(narratives.ORIGINS),
         "transhipment": rng.choice(narratives.TRANSHIPMENTS),
@@ -312,10 +318,24 @@ def draw_slots(rng: random.Random, place: Place, port_name: str, occurred_at: da
         "minutes": rng.randint(4, 25),
         "altitude": rng.choice([40, 60, 80, 110]),
         "seal": f"{rng.choice('ABCHKM')}{rng.randint(1000000, 9999999)}",
-        "plate": licence_plate(rng),
+        "plate": recurring(rng, "plate", licence_plate),
         "badge": f"{rng.choice('ABGKTZ')}{rng.choice('ABCDEF')}-{rng.randint(10000, 99999)}",
         "domain": rng.choice(narratives.PHISHING_DOMAINS),
     }
+
+
+# A few containers and vehicles come back at several ports over the year, the way a clone
+# container or an extraction team's van does: what the correlation and the waterbed view show.
+RECURRING = {}
+RECURRING_SHARE = 0.3
+
+
+def recurring(rng: random.Random, kind: str, make) -> str:
+    """Most values are new; some are drawn from a small pool that recurs across ports."""
+    pool = RECURRING.setdefault(kind, [])
+    if len(pool) < 8:
+        pool.append(make(rng))
+    return rng.choice(pool) if rng.random() < RECURRING_SHARE else make(rng)
 
 
 def container_number(rng: random.Random) -> str:
@@ -353,7 +373,8 @@ def draw_marking(rng: random.Random, network: Network, spec: OrganisationSpec, a
     """A TLP label, then an audience the label allows, with its recipients."""
     tlp = pick(rng, LABEL_WEIGHTS)
     if tlp == Tlp.RED:
-        return {"tlp": tlp, "audience": Audience.PEOPLE, "recipient_people": red_recipients(rng, network, author)}
+        return {"tlp": tlp, "audience": Audience.PEOPLE,
+                "recipient_people": red_recipients(rng, network, spec.slug, author)}
     audience = pick(rng, AUDIENCE_WEIGHTS[tlp])
     group = group_for(rng, network, spec.slug, category) if audience == Audience.GROUP else None
     if audience == Audience.GROUP and group is None:
@@ -366,13 +387,17 @@ def draw_marking(rng: random.Random, network: Network, spec: OrganisationSpec, a
     return marking
 
 
-def red_recipients(rng: random.Random, network: Network, author) -> list:
-    """One to three named people elsewhere, mostly police and customs analysts."""
+def red_recipients(rng: random.Random, network: Network, owner_slug: str, author) -> list:
+    """One to three named people elsewhere, mostly police and customs analysts, among those a
+    RED report of this organisation may name (its members and its sharing-group partners)."""
+    nameable = set(people_nameable_for([network.organisations[owner_slug].pk]).values_list("pk", flat=True))
     enforcement = [user for slug in ENFORCEMENT for user in network.with_role(slug, Role.ANALYST, Role.SECURITY_OFFICER)
-                   if user != author]
+                   if user != author and user.pk in nameable]
     officers = [user for slug in network.people for user in network.with_role(slug, Role.SECURITY_OFFICER)
-                if user != author]
-    chosen = [rng.choice(enforcement), *rng.sample(officers, k=rng.randint(0, 2))]
+                if user != author and user.pk in nameable]
+    if not enforcement:
+        enforcement = officers
+    chosen = [*rng.sample(enforcement, k=min(1, len(enforcement))), *rng.sample(officers, k=min(len(officers), rng.randint(0, 2)))]
     return list(dict.fromkeys(chosen))
 
 
@@ -413,3 +438,12 @@ def add_comments(rng: random.Random, network: Network, report: Report, author) -
             added += 1
     return added
 
+
+def add_found_indicators(report: Report, author) -> int:
+    """The identifiers the narrative names (containers, plates, domains …), found the way a
+    person's paste is, and added through the real action."""
+    found = [c for c in extract(report.narrative) if c.confidence >= 0.6]
+    if not found:
+        return 0
+    items = [NewIndicator(kind=c.kind, raw=c.normalised.display) for c in found]
+    return len(indicator_actions.add_indicators(report, acting_user=author, items=items))

@@ -32,5 +32,5 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(
                 f"Loaded the demo network in {time.monotonic() - started:.1f} s: {summary.organisations} "
                 f"organisations, {summary.people} people, {summary.report_total} reports ({statuses}), "
-                f"{summary.comments} comments."
+                f"{summary.comments} comments, {summary.indicators} indicators."
             ))
