@@ -2,20 +2,27 @@
 
 There is no table of pairs (MISP's 150 million correlation rows). A report's indicators are
 looked up on the (kind, value) index, and on (kind, fuzzy_key) for misread plates and vessel
-names, in one query each, through the reader's visibility rule, so a match in a report the
-reader may not see is never returned, counted, or placed on a map.
+names, through the reader's visibility rule, so a match in a report the reader may not see is
+never returned, counted, or placed on a map. `correlate` runs a fixed number of queries
+whatever the number of indicators (five, plus the two that read the viewer's memberships when
+given a user).
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
+
+from port2port.organisations.models import as_viewer
 
 from .models import Indicator, WarningListEntry
 
 FUZZY_KINDS = ("plate", "vessel_name")
 MATCHES_SHOWN = 20
+_NEWEST_REPORT_FIRST = (F("report__occurred_at").desc(), F("id").desc())
+_WITH_REPORT = ("report", "report__port", "report__owner_org")
 
 
 @dataclass
@@ -25,39 +32,35 @@ class Correlation:
     indicator: Indicator
     matches: list = field(default_factory=list)  # Indicator rows of other reports, newest first
     fuzzy: list = field(default_factory=list)  # near matches (misreads), marked as such
-    total: int = 0  # exact matches the reader may see, all of them
+    total: int = 0  # exact matches in other reports the reader may see, all of them
     common: bool = False  # matched by more reports than the threshold: left out unless asked
-    benign: str = ""  # on a warning list: the reason
+    benign: str = ""  # on a warning list: the reason; such values are not looked up at all
+
+    @property
+    def is_fuzzy(self) -> bool:
+        return bool(self.fuzzy)
 
 
 def correlate(report, viewer, *, include_common: bool = False) -> list[Correlation]:
     """The correlations of every indicator of `report` (which the caller found through
-    visible_to) with the other reports `viewer` may see."""
+    visible_to) with the other reports `viewer` may see, in the report's indicator order."""
+    viewer = as_viewer(viewer)
     indicators = list(report.indicators.all())
     if not indicators:
         return []
     results = {(i.kind, i.value): Correlation(indicator=i) for i in indicators}
     _mark_benign(results)
-    visible = Indicator.objects.visible_to(viewer).exclude(report=report)
-    counts = _exact_counts(visible, results)
-    for key, total in counts.items():
-        results[key].total = total
-        results[key].common = total > settings.CORRELATION_COMMON_THRESHOLD
-    wanted = [key for key, c in results.items() if c.total and not c.benign and (include_common or not c.common)]
-    for match in _exact_matches(visible, wanted):
-        bucket = results[(match.kind, match.value)].matches
-        if len(bucket) < MATCHES_SHOWN:
-            bucket.append(match)
-    _add_fuzzy(visible, results)
+    looked_up = {key: c for key, c in results.items() if not c.benign}
+    visible = Indicator.objects.visible_to(viewer).exclude(report_id=report.pk)
+    for key, total in _exact_counts(visible, looked_up).items():
+        looked_up[key].total = total
+        looked_up[key].common = total > settings.CORRELATION_COMMON_THRESHOLD
+    shown = {key: c for key, c in looked_up.items() if include_common or not c.common}
+    wanted = [key for key, c in shown.items() if c.total]
+    for match in _hide_notes(_exact_matches(visible, wanted), viewer):
+        results[(match.kind, match.value)].matches.append(match)
+    _add_fuzzy(visible, shown, viewer)
     return list(results.values())
-
-
-def _mark_benign(results: dict) -> None:
-    keys = Q()
-    for kind, value in results:
-        keys |= Q(kind=kind, value=value)
-    for entry in WarningListEntry.objects.filter(keys):
-        results[(entry.kind, entry.value)].benign = entry.reason
 
 
 def _by_kind(keys) -> dict[str, list[str]]:
@@ -67,57 +70,86 @@ def _by_kind(keys) -> dict[str, list[str]]:
     return grouped
 
 
-def _kind_value_q(keys) -> Q:
+def _kind_value_q(keys, field_name: str = "value") -> Q:
+    """One `kind = k AND value IN (...)` per kind: the (kind, value) index serves each."""
     q = Q(pk__in=[])
     for kind, values in _by_kind(keys).items():
-        q |= Q(kind=kind, value__in=values)
+        q |= Q(kind=kind, **{f"{field_name}__in": values})
     return q
 
 
+def _mark_benign(results: dict) -> None:
+    for entry in WarningListEntry.objects.filter(_kind_value_q(results)):
+        results[(entry.kind, entry.value)].benign = entry.reason
+
+
 def _exact_counts(visible, results: dict) -> dict:
+    if not results:
+        return {}
     rows = (visible.filter(_kind_value_q(results)).values("kind", "value")
             .annotate(n=Count("report", distinct=True)).order_by())
     return {(row["kind"], row["value"]): row["n"] for row in rows}
 
 
-def _exact_matches(visible, keys):
+def _newest_per(partition: list[str]) -> Window:
+    return Window(RowNumber(), partition_by=[F(name) for name in partition], order_by=_NEWEST_REPORT_FIRST)
+
+
+def _exact_matches(visible, keys) -> list[Indicator]:
+    """At most MATCHES_SHOWN newest matches per value, in one query (a window per value, so a
+    common value asked for does not drag its thousands of rows into Python)."""
     if not keys:
         return []
-    return (visible.filter(_kind_value_q(keys))
-            .select_related("report", "report__port", "report__owner_org")
-            .order_by("-report__occurred_at", "-id"))
+    rows = (visible.filter(_kind_value_q(keys)).annotate(rank=_newest_per(["kind", "value"]))
+            .filter(rank__lte=MATCHES_SHOWN).select_related(*_WITH_REPORT).order_by(*_NEWEST_REPORT_FIRST))
+    return list(rows)
 
 
-def _add_fuzzy(visible, results: dict) -> None:
-    """Near matches for plates and vessel names: same fuzzy key, another exact value."""
-    wanted = {(c.indicator.kind, c.indicator.fuzzy_key): c for c in results.values()
-              if c.indicator.kind in FUZZY_KINDS and c.indicator.fuzzy_key and not c.benign}
+def _add_fuzzy(visible, shown: dict, viewer) -> None:
+    """Near matches for plates and vessel names: the same fuzzy key (misreads folded) and a
+    value the report does not hold itself (those are exact matches)."""
+    wanted = defaultdict(list)
+    for correlation in shown.values():
+        indicator = correlation.indicator
+        if indicator.kind in FUZZY_KINDS and indicator.fuzzy_key:
+            wanted[(indicator.kind, indicator.fuzzy_key)].append(correlation)
     if not wanted:
         return
-    q = Q(pk__in=[])
-    for kind, key in wanted:
-        q |= Q(kind=kind, fuzzy_key=key)
-    rows = visible.filter(q).select_related("report", "report__port", "report__owner_org")
-    for match in rows.order_by("-report__occurred_at", "-id")[: MATCHES_SHOWN * len(wanted)]:
-        correlation = wanted[(match.kind, match.fuzzy_key)]
-        if match.value != correlation.indicator.value and len(correlation.fuzzy) < MATCHES_SHOWN:
+    own_values = _kind_value_q((c.indicator.kind, c.indicator.value) for group in wanted.values() for c in group)
+    rows = (visible.filter(_kind_value_q(wanted, "fuzzy_key")).exclude(own_values)
+            .annotate(rank=_newest_per(["kind", "fuzzy_key"])).filter(rank__lte=MATCHES_SHOWN)
+            .select_related(*_WITH_REPORT).order_by(*_NEWEST_REPORT_FIRST))
+    for match in _hide_notes(rows, viewer):
+        for correlation in wanted[(match.kind, match.fuzzy_key)]:
             correlation.fuzzy.append(match)
 
 
-def search(viewer, *, kind: str | None, value: str, fuzzy: bool = False, limit: int = 50):
+def _hide_notes(rows, viewer) -> list[Indicator]:
+    """A person's clear text stays with the organisation that wrote it: blank it on rows of
+    other organisations' reports (in memory only; these rows are for reading)."""
+    rows = list(rows)
+    for row in rows:
+        if row.report.owner_org_id not in viewer.org_ids:
+            row.owner_note = ""
+    return rows
+
+
+def search(viewer, *, kind: str | None, value: str, fuzzy: bool = False, limit: int = 50) -> list[Indicator]:
     """Indicators the viewer may see with this normalised value (or, when `fuzzy`, with the
-    same fuzzy key), newest report first."""
+    same fuzzy key), newest report first, at most `limit`."""
+    viewer = as_viewer(viewer)
     visible = Indicator.objects.visible_to(viewer)
     if kind:
         visible = visible.filter(kind=kind)
     lookup = Q(fuzzy_key=value) if fuzzy else Q(value=value)
-    return visible.filter(lookup).select_related("report", "report__port", "report__owner_org").order_by(
-        "-report__occurred_at", "-id")[:limit]
+    rows = visible.filter(lookup).select_related(*_WITH_REPORT).order_by(*_NEWEST_REPORT_FIRST)[:limit]
+    return _hide_notes(rows, viewer)
 
 
-def timeline(viewer, kind: str, value: str):
+def timeline(viewer, kind: str, value: str, *, limit: int = 500) -> list[Indicator]:
     """Every visible report holding this value, oldest first, with port and date: the path of
-    one container, vessel or drone across the network."""
-    return (Indicator.objects.visible_to(viewer).filter(kind=kind, value=value)
-            .select_related("report", "report__port", "report__owner_org")
-            .order_by("report__occurred_at", "id"))
+    one container, vessel or drone across the network (the oldest `limit` of them)."""
+    viewer = as_viewer(viewer)
+    rows = (Indicator.objects.visible_to(viewer).filter(kind=kind, value=value)
+            .select_related(*_WITH_REPORT).order_by("report__occurred_at", "id")[:limit])
+    return _hide_notes(rows, viewer)

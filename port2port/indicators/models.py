@@ -6,12 +6,15 @@ see the report sees its indicators, nobody else. Correlation is an index lookup 
 (kind, value) at read time, through `visible_to`; there is no pairwise correlation table.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from port2port.core.sharing import readable_q
-from port2port.organisations.models import Organisation, Port, as_viewer
+from port2port.core.sharing import editable_q, readable_q
+from port2port.organisations.models import Organisation, Port, as_viewer, viewer_for_organisation
 from port2port.reports.models import Report
 
 from .types import REGISTRY
@@ -27,11 +30,22 @@ class IndicatorQuerySet(models.QuerySet):
         applied to the joined report row so the (kind, value) index drives the query."""
         return self.filter(readable_q(as_viewer(user_or_viewer), Report, prefix="report__"))
 
+    def editable_by(self, user_or_viewer):
+        """Indicators of reports this person may edit (the report's editors manage them)."""
+        return self.filter(editable_q(as_viewer(user_or_viewer), prefix="report__"))
+
     def matching(self, kind: str, value: str):
         return self.filter(kind=kind, value=value)
 
     def due_for_review(self, moment):
         return self.filter(review_at__isnull=False, review_at__lte=moment)
+
+    def due_for_review_for(self, user_or_viewer, moment=None):
+        """The review list: personal indicators past their review date on reports this person
+        may edit, those already asked about first (they are purged first)."""
+        due = self.editable_by(user_or_viewer).due_for_review(moment or timezone.now())
+        return due.select_related("report", "report__port", "report__owner_org").order_by(
+            models.F("review_asked_at").asc(nulls_last=True), "review_at", "id")
 
 
 class Indicator(models.Model):
@@ -77,11 +91,41 @@ class Indicator(models.Model):
     def kind_label(self):
         return REGISTRY[self.kind].label
 
+    def note_for(self, user_or_viewer) -> str:
+        """The clear text of a person indicator, for members of the report's owner only;
+        everyone else matches on the pseudonym and sees nothing more."""
+        viewer = as_viewer(user_or_viewer)
+        return self.owner_note if self.report.owner_org_id in viewer.org_ids else ""
+
+    @property
+    def purge_after(self):
+        """When the retention run purges this indicator unless it is kept (None: not asked yet)."""
+        if self.review_asked_at is None:
+            return None
+        return self.review_asked_at + timedelta(days=settings.RETENTION_GRACE_DAYS)
+
 
 class SightingKind(models.TextChoices):
     SEEN = "seen", _("Seen at my port too")
     FALSE_POSITIVE = "false_positive", _("False positive")
     EXPIRED = "expired", _("Expired")
+
+
+class SightingQuerySet(models.QuerySet):
+    def visible_to(self, user_or_viewer):
+        """Sightings on indicators this reader may see: they reach whoever the report reaches."""
+        return self.filter(readable_q(as_viewer(user_or_viewer), Report, prefix="indicator__report__"))
+
+    def per_port(self):
+        """Counts by port and kind: rows of {port, port__name, port__locode, kind, n}, biggest
+        first. Sightings without a port count under port None."""
+        return (self.values("port", "port__name", "port__locode", "kind")
+                .annotate(n=models.Count("id")).order_by("-n", "port__name", "kind"))
+
+    def per_kind(self) -> dict[str, int]:
+        """{kind: count}: how often an indicator was seen again, called a false positive, or expired."""
+        rows = self.values("kind").annotate(n=models.Count("id")).order_by()
+        return {row["kind"]: row["n"] for row in rows}
 
 
 class Sighting(models.Model):
@@ -96,6 +140,8 @@ class Sighting(models.Model):
     port = models.ForeignKey(Port, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("port"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SightingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-seen_at", "-id"]
@@ -129,6 +175,40 @@ class WatchHitOutcome(models.TextChoices):
     INTEREST = "interest", _("Interest: the report's owner was told")
 
 
+def _report_rule(viewer, prefix="indicator__report__"):
+    return readable_q(viewer, Report, prefix=prefix)
+
+
+class WatchHitQuerySet(models.QuerySet):
+    def hits_for(self, user_or_viewer):
+        """Matches the reader's organisations may act on, decided now, not when they were
+        recorded: a match counts when the watching organisation may see the report today
+        (so an earlier interest becomes a hit once the owner shares with it, and a hit
+        disappears when the report is narrowed) and the reader may see it too."""
+        viewer = as_viewer(user_or_viewer)
+        if not viewer.org_ids:
+            return self.none()
+        by_organisation = models.Q(pk__in=[])
+        for organisation in Organisation.objects.filter(pk__in=viewer.org_ids, is_active=True):
+            by_organisation |= models.Q(watch__organisation=organisation) & _report_rule(
+                viewer_for_organisation(organisation))
+        return (self.filter(by_organisation).filter(_report_rule(viewer))
+                .select_related("watch", "indicator", "indicator__report", "indicator__report__port",
+                                "indicator__report__owner_org"))
+
+    def interest_notices_for(self, user_or_viewer):
+        """Interest notices on reports this person may edit: another organisation looks for a
+        value of their report and may not see it. `watcher_name` names that organisation (so
+        the owner can share with it); nothing else of the watch (its note, its author, the
+        organisation's other watches) is read here."""
+        viewer = as_viewer(user_or_viewer)
+        return (self.filter(outcome=WatchHitOutcome.INTEREST)
+                .filter(editable_q(viewer, prefix="indicator__report__"))
+                .annotate(watcher_name=models.F("watch__organisation__name"),
+                          watcher_id=models.F("watch__organisation_id"))
+                .select_related("indicator", "indicator__report", "indicator__report__port"))
+
+
 class WatchHit(models.Model):
     """One match of a watched value with an indicator, and what was done about it. A hit is
     shown to the watching organisation; an interest notice to the report's owner only."""
@@ -138,6 +218,8 @@ class WatchHit(models.Model):
     outcome = models.CharField(max_length=16, choices=WatchHitOutcome.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     seen_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WatchHitQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
