@@ -24,6 +24,7 @@ from .models import PERSONAL_KINDS, Indicator, Sighting, SightingKind, Watch
 from .types import REGISTRY, IndicatorError, normalise
 
 MAX_BATCH = 10_000
+MAX_COMMENT = 300
 
 
 @dataclass(frozen=True)
@@ -40,16 +41,36 @@ def _require_editable(report: Report, user) -> None:
         raise PermissionDenied(_("You may read this report but not change it."))
 
 
+def months_later(moment, months: int):
+    """The same day and time `months` calendar months later (the last day of a shorter month)."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    for day in (moment.day, 30, 29, 28):
+        try:
+            return moment.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+    raise AssertionError("every month has 28 days")
+
+
+def review_date(now=None):
+    """When a personal indicator recorded now comes up for review."""
+    return months_later(now or timezone.now(), settings.RETENTION_REVIEW_MONTHS)
+
+
 def build_indicators(report: Report, user, items: list[NewIndicator]) -> list[Indicator]:
     """Normalise every item; a ValidationError names each bad row as `indicators.<n>.<field>`."""
     errors, built, seen = {}, [], set()
-    review_at = timezone.now() + timedelta(days=30 * settings.RETENTION_REVIEW_MONTHS)
+    review_at = review_date()
     for number, item in enumerate(items):
         if item.kind not in REGISTRY:
             errors[f"indicators.{number}.kind"] = _("Unknown kind of indicator.")
             continue
+        if len(item.comment or "") > MAX_COMMENT:
+            errors[f"indicators.{number}.comment"] = _("A comment has at most %(n)d characters.") % {"n": MAX_COMMENT}
+            continue
         try:
-            found = normalise(item.kind, item.raw)
+            found = normalise(item.kind, item.raw if isinstance(item.raw, str) else "")
         except IndicatorError as error:
             errors[f"indicators.{number}.value"] = str(error.message)
             continue
@@ -67,7 +88,7 @@ def _indicator(report, user, item: NewIndicator, found, review_at) -> Indicator:
     return Indicator(
         report=report, kind=item.kind, value=found.value, display=found.display,
         fuzzy_key=found.fuzzy_key or "", flags=[str(flag) for flag in found.flags],
-        suggestion=found.suggestion or "", extra=found.extra or {}, comment=(item.comment or "")[:300],
+        suggestion=found.suggestion or "", extra=found.extra or {}, comment=(item.comment or "").strip(),
         owner_note=item.raw.strip()[:300] if item.kind == "person" else "",
         created_by=user, review_at=review_at if personal else None,
     )
@@ -83,8 +104,8 @@ def add_indicators(report: Report, *, acting_user, items: list[NewIndicator], ip
     built = build_indicators(report, acting_user, items)
     existing = set(report.indicators.values_list("kind", "value"))
     new = [indicator for indicator in built if (indicator.kind, indicator.value) not in existing]
-    Indicator.objects.bulk_create(new, batch_size=2000)
-    created = list(report.indicators.filter(kind__in={i.kind for i in new}, value__in={i.value for i in new}))
+    # Both databases return the new primary keys from a bulk insert (SQLite since 3.35).
+    created = Indicator.objects.bulk_create(new, batch_size=2000)
     audit.record("indicators.add", actor=acting_user, organisation_id=report.owner_org_id, target=report,
                  subject_organisation_id=report.owner_org_id, detail={"count": len(created)}, ip=ip)
     ids = [indicator.pk for indicator in created]
@@ -110,14 +131,26 @@ def remove_indicator(indicator: Indicator, *, acting_user, ip=None) -> None:
 
 @transaction.atomic
 def record_sighting(indicator: Indicator, *, acting_user, kind: str = SightingKind.SEEN, seen_at=None,
-                    port=None, place: str = "", ip=None) -> Sighting:
-    """Say of an indicator one may see: seen at my port too, a false positive, or expired."""
-    membership = _sighting_membership(acting_user)
+                    port=None, place: str = "", organisation=None, ip=None) -> Sighting:
+    """Say of an indicator one may see: seen at my port too, a false positive, or expired.
+
+    The caller found `indicator` through `Indicator.objects.visible_to(acting_user)` (and
+    answers 404 otherwise); this checks it again, so a sighting never lands on a report its
+    author may not read. The sighting is the organisation's word (`organisation`, or the
+    person's first organisation whose role allows comments); `port`, if given, is one of its
+    ports. It reaches whoever the report reaches."""
+    if not Indicator.objects.visible_to(acting_user).filter(pk=indicator.pk).exists():
+        raise PermissionDenied(_("You may not see this indicator."))
+    membership = _sighting_membership(acting_user, organisation)
     if kind not in SightingKind.values:
         raise ValidationError({"kind": _("Unknown kind of sighting.")})
     seen_at = seen_at or timezone.now()
+    if timezone.is_naive(seen_at):
+        raise ValidationError({"seen_at": _("Give the time of the sighting with its time zone.")})
     if seen_at > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"seen_at": _("A sighting cannot be in the future.")})
+    if port is not None and port.organisation_id != membership.organisation_id:
+        raise ValidationError({"port": _("Choose one of your organisation's ports.")})
     sighting = Sighting(indicator=indicator, organisation=membership.organisation, reported_by=acting_user,
                         kind=kind, seen_at=seen_at, port=port, place=(place or "").strip())
     sighting.full_clean()
@@ -129,10 +162,13 @@ def record_sighting(indicator: Indicator, *, acting_user, kind: str = SightingKi
     return sighting
 
 
-def _sighting_membership(user):
+def _sighting_membership(user, organisation=None):
     from port2port.organisations.models import Membership
 
-    for membership in Membership.objects.active().filter(user=user).select_related("organisation"):
+    memberships = Membership.objects.active().filter(user=user).select_related("organisation")
+    if organisation is not None:
+        memberships = memberships.filter(organisation=organisation)
+    for membership in memberships.order_by("organisation__name"):
         if membership.grants(Permission.REPORTS_COMMENT):
             return membership
     raise PermissionDenied(_("Your role does not allow this."))
@@ -141,7 +177,13 @@ def _sighting_membership(user):
 @transaction.atomic
 def create_watch(*, acting_user, organisation, kind: str, raw: str, label: str = "", ip=None) -> Watch:
     """An organisation starts looking for a value. Existing indicators are matched at once
-    (in the background), new ones as they arrive."""
+    (in the background), new ones as they arrive.
+
+    What each side learns (hit/no-hit deconfliction, see tasks.record_match): when the value
+    turns up in a report the organisation may see, it gets a hit; when it may not, it learns
+    nothing, and that report's owner is told that this organisation (by name, so that it can
+    share with it) looks for that value of its report. The watch's note and its author are
+    never shown to anyone outside the organisation."""
     membership_granting(acting_user, organisation, Permission.REPORTS_CREATE)
     if kind not in REGISTRY:
         raise ValidationError({"kind": _("Unknown kind of indicator.")})
@@ -181,11 +223,15 @@ def stop_watch(watch: Watch, *, acting_user, ip=None) -> None:
 def keep_indicator(indicator: Indicator, *, acting_user, reason: str, ip=None) -> Indicator:
     """The owner keeps a personal indicator past its review date, saying why."""
     _require_editable(indicator.report, acting_user)
+    if indicator.kind not in PERSONAL_KINDS:
+        raise ValidationError({"indicator": _("Only person and phone indicators come up for review.")})
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why this must be kept.")})
-    indicator.kept_reason = reason[:300]
-    indicator.review_at = timezone.now() + timedelta(days=30 * settings.RETENTION_REVIEW_MONTHS)
+    if len(reason) > 300:
+        raise ValidationError({"reason": _("A reason has at most %(n)d characters.") % {"n": 300}})
+    indicator.kept_reason = reason
+    indicator.review_at = review_date()
     indicator.review_asked_at = None
     indicator.save(update_fields=["kept_reason", "review_at", "review_asked_at"])
     audit.record("indicators.keep", actor=acting_user, organisation_id=indicator.report.owner_org_id,
