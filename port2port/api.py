@@ -418,3 +418,4 @@ from port2port.reports.api import router as reports_router  # noqa: E402
 
 api.add_router("/reports", reports_router, tags=["reports"])
 api.add_router("", organisations_router, tags=["organisations"])
+api.add_router("", "port2port.indicators.api.router", tags=["indicators"])

@@ -19,6 +19,13 @@ ENDPOINTS = {
     ("/api/v1/reports/{report_id}/attachments/{attachment_id}", "get"),
     ("/api/v1/reports/{report_id}/history", "get"),
     ("/api/v1/me", "get"), ("/api/v1/organisations", "get"), ("/api/v1/sharing-groups", "get"),
+    # indicators (port2port/indicators/api.py)
+    ("/api/v1/reports/{report_id}/indicators", "get"), ("/api/v1/reports/{report_id}/indicators", "post"),
+    ("/api/v1/reports/{report_id}/indicators/{indicator_id}", "delete"),
+    ("/api/v1/indicators/search", "get"), ("/api/v1/indicators/{kind}/{value}/timeline", "get"),
+    ("/api/v1/indicators/{indicator_id}/sightings", "get"), ("/api/v1/indicators/{indicator_id}/sightings", "post"),
+    ("/api/v1/watches", "get"), ("/api/v1/watches", "post"), ("/api/v1/watches/{watch_id}", "delete"),
+    ("/api/v1/watches/hits", "get"), ("/api/v1/watches/interest", "get"),
 }
 
 
