@@ -5,6 +5,7 @@ matching them against watches runs after commit, in the background worker, and c
 may see what at that moment.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -256,3 +257,51 @@ def purge_indicator(indicator: Indicator, *, acting_user=None, ip=None) -> None:
 
 def require_watch_manager(user, organisation) -> None:
     require_org_permission(user, organisation, Permission.REPORTS_CREATE)
+
+
+@dataclass(frozen=True)
+class RetentionRun:
+    """What one retention run did: owners asked about, indicators purged."""
+
+    asked: int
+    purged: int
+    reports_asked: int
+
+
+def run_retention(now=None) -> RetentionRun:
+    """The daily retention run. Personal indicators past their review date are put on their
+    owner's review list (asked once); those asked more than RETENTION_GRACE_DAYS ago and not
+    kept since (keeping moves the review date on and clears the question) are purged.
+    Running it twice on the same day does nothing the second time."""
+    now = now or timezone.now()
+    purged = _purge_unkept(now)
+    asked, reports_asked = _ask_owners(now)
+    return RetentionRun(asked=asked, purged=purged, reports_asked=reports_asked)
+
+
+def _purge_unkept(now) -> int:
+    deadline = now - timedelta(days=settings.RETENTION_GRACE_DAYS)
+    due = (Indicator.objects.due_for_review(now).filter(review_asked_at__lte=deadline)
+           .select_related("report"))
+    purged = 0
+    for indicator in due.iterator():
+        purge_indicator(indicator)
+        purged += 1
+    return purged
+
+
+@transaction.atomic
+def _ask_owners(now) -> tuple[int, int]:
+    due = Indicator.objects.due_for_review(now).filter(review_asked_at__isnull=True)
+    per_report = defaultdict(int)
+    owners = {}
+    for report_id, owner_id in due.values_list("report_id", "report__owner_org_id"):
+        per_report[report_id] += 1
+        owners[report_id] = owner_id
+    asked = due.update(review_asked_at=now)
+    for report_id, count in per_report.items():
+        # One event per report, never the values: the audit log must not keep what is purged.
+        audit.record("indicators.review_asked", organisation_id=owners[report_id],
+                     subject_organisation_id=owners[report_id], target=Report(pk=report_id),
+                     detail={"count": count})
+    return asked, len(per_report)
