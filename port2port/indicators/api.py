@@ -270,14 +270,11 @@ def search_indicators(request, filters: Query[SearchFilters]):
             for match in correlation.search(viewer, kind=kind, value=value, fuzzy=fuzzy, limit=filters.limit):
                 if match.pk not in seen:
                     seen.add(match.pk)
-                    results.append(_search_hit(match, fuzzy=fuzzy and match.value != found.value))
-    results.sort(key=lambda hit: (hit["report"].occurred_at, hit["indicator"]), reverse=True)
+                    match.fuzzy = fuzzy and match.value != found.value  # read by SearchHitOut
+                    results.append(match)
+    results.sort(key=lambda match: (match.report.occurred_at, match.pk), reverse=True)
     return {"searched": [{"kind": kind, "value": found.value, "display": found.display} for kind, found in searched],
             "results": results[: filters.limit]}
-
-
-def _search_hit(match: Indicator, *, fuzzy: bool) -> dict:
-    return {"indicator": match.pk, "kind": match.kind, "display": match.display, "report": match.report, "fuzzy": fuzzy}
 
 
 @router.get("/indicators/{kind}/{path:value}/timeline", response=TimelineOut,
