@@ -360,7 +360,8 @@ def _review_page(request, *, errors=None):
            .due_for_review(timezone.now()).select_related("report", "report__owner_org").order_by("review_at", "id"))
     rows = [{"indicator": indicator, "form": (errors or {}).get(indicator.pk) or KeepForm(prefix=f"keep-{indicator.pk}")}
             for indicator in due]
-    return render(request, "indicators/review.html", {"rows": rows})
+    error_form = next(iter((errors or {}).values()), None)
+    return render(request, "indicators/review.html", {"rows": rows, "error_form": error_form})
 
 
 @login_required
@@ -368,6 +369,8 @@ def _review_page(request, *, errors=None):
 def indicator_keep(request, pk):
     viewer = viewer_for(request.user)
     indicator = visible_indicator(viewer, pk)
+    if not Report.objects.editable_by(viewer).filter(pk=indicator.report_id).exists():
+        raise PermissionDenied(_("You may read this report but not change it."))
     form = KeepForm(request.POST, prefix=f"keep-{indicator.pk}")
     if form.is_valid():
         try:
