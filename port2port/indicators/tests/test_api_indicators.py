@@ -348,3 +348,41 @@ def test_taking_off_an_indicator_needs_the_right_report_and_the_right_to_edit(wo
     assert wrong_report.status_code == 404 and problem(wrong_report) == NOT_FOUND
     assert delete(author, f"/reports/{report.pk}/indicators/{MISSING}").status_code == 404
     assert report.indicators.count() == 1
+
+
+# --- cost -------------------------------------------------------------------------------------
+
+
+def _queries_to_read(world, report, api) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert api.get(f"/reports/{report.pk}/indicators").status_code == 200
+    return len(queries)
+
+
+def test_reading_indicators_with_correlations_costs_the_same_for_3_or_60_indicators(world):
+    small, large = world.report(), world.report()
+    add(small, world.analyst_a, *[(row["kind"], row["value"]) for row in containers(3)], ("plate", "2-XYZ-987"))
+    add(large, world.analyst_a, *[(row["kind"], row["value"]) for row in containers(60)],
+        ("plate", "1-ABC-123"), ("person", "Jan Janssens; 1985-03-12"))
+    theirs = partners_report(world)
+    add(theirs, world.analyst_b, *[(row["kind"], row["value"]) for row in containers(60)], ("plate", "1-A8C-123"))
+    api = Api(world.analyst_b)
+    _queries_to_read(world, small, api)  # the first request also reads the session
+    assert _queries_to_read(world, large, api) == _queries_to_read(world, small, api)
+
+
+def test_a_large_import_answers_in_a_fixed_number_of_queries(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = Api(world.analyst_a)
+    counts = []
+    for size in (10, 1_000):
+        report = world.report()
+        with CaptureQueriesContext(connection) as queries:
+            assert api.post(f"/reports/{report.pk}/indicators", {"indicators": containers(size)}).status_code == 201
+        counts.append(len(queries))
+    assert counts[1] <= counts[0] + 1  # bulk_create batches 2,000 rows a query
