@@ -14,6 +14,8 @@ from . import correlation
 from .forms import AddIndicatorForm
 from .models import PERSONAL_KINDS, Sighting, SightingKind
 
+MATCHES_OPEN = 5
+
 
 def panel_context(request, viewer, report, *, can_edit=None, can_sight=None, add_form=None) -> dict:
     """The panel for `report`, which the caller found through `visible_to(viewer)`."""
@@ -47,6 +49,8 @@ def _row(result, counts, is_owner) -> dict:
         "personal": indicator.kind in PERSONAL_KINDS,
         "sightings": counts.get(indicator.pk, []),
         "hidden_common": result.common and not result.matches,
+        # A few matches are shown at once; a long list waits for a click.
+        "open": len(result.matches) + len(result.fuzzy) <= MATCHES_OPEN,
     }
 
 

@@ -1,11 +1,12 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "indicators"
 urlpatterns = [
-    path("", views.indicator_search, name="search"),
-    path("search/", views.indicator_search),
+    path("", RedirectView.as_view(pattern_name="indicators:search"), name="home"),
+    path("search/", views.indicator_search, name="search"),
     path("watchlist/", views.watchlist, name="watchlist"),
     path("watchlist/<int:pk>/stop/", views.watch_stop, name="watch_stop"),
     path("review/", views.retention_review, name="review"),

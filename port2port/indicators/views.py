@@ -20,7 +20,7 @@ from port2port.reports.forms import organisations_where
 from port2port.reports.models import Report
 
 from . import actions, correlation
-from .extract import extract
+from .extract import _PERSON, extract  # _PERSON: see _input_of
 from .forms import AddIndicatorForm, KeepForm, PasteForm, SearchForm, WatchForm
 from .models import PERSONAL_KINDS, Indicator, Watch, WatchHit, WatchHitOutcome
 from .panel import panel_context
@@ -154,10 +154,21 @@ def indicator_paste(request, pk):
         return _confirm_candidates(request, report)
     form = PasteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        candidates = [_candidate_row(number, c.kind, c.raw, c.confidence) for number, c in
+        candidates = [_candidate_row(number, c.kind, _input_of(c), c.confidence) for number, c in
                       enumerate(extract(form.cleaned_data["text"]))]
         return render(request, "indicators/confirm.html", {"report": report, "candidates": candidates})
     return render(request, "indicators/paste.html", {"report": report, "form": form})
+
+
+def _input_of(candidate) -> str:
+    """What to hand the action for a candidate: the text as found, except for a person, whose
+    name and date of birth extraction read from around the span ("Jan Janssens (°12/03/1985)"
+    becomes "Jan Janssens; 12/03/1985", the form the person type takes)."""
+    if candidate.kind == "person":
+        match = _PERSON.search(candidate.raw)
+        if match:
+            return f"{match.group('name')}; {match.group('born')}"
+    return candidate.raw
 
 
 def _candidate_row(number, kind, raw, confidence, *, picked=None, error="") -> dict:

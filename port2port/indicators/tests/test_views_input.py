@@ -136,3 +136,11 @@ def test_an_unknown_sighting_kind_is_refused(world, client_for):
                                                 follow=True)
     assert "Unknown kind of sighting." in text(response)
     assert not Sighting.objects.exists()
+
+
+def test_a_person_found_in_pasted_text_is_proposed_in_the_form_the_person_type_takes(world, client_for):
+    report = world.report()
+    response = client_for(world.analyst_a).post(reverse("indicators:paste", args=[report.pk]),
+                                                {"text": "Stopped: Jan Janssens (°12/03/1985) at gate 4."})
+    [row] = [row for row in response.context["candidates"] if row["kind"] == "person"]
+    assert not row["error"] and row["raw"] == "Jan Janssens; 12/03/1985"

@@ -266,3 +266,10 @@ def test_the_review_purges_an_indicator(world, client_for):
 def test_the_nav_links_to_the_indicators(world, client_for):
     page = client_for(world.analyst_a).get(reverse("home")).content.decode()
     assert reverse("indicators:search") in page
+
+
+def test_the_section_address_leads_to_search_with_its_tab_marked(world, client_for):
+    client = client_for(world.analyst_a)
+    assert client.get("/indicators/").url == reverse("indicators:search")
+    page = client.get(reverse("indicators:search")).content.decode()
+    assert f'href="{reverse("indicators:search")}" aria-current="page"' in page
