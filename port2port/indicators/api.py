@@ -203,9 +203,17 @@ IMPORT_BODY = {
 }
 
 
+_PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+IMPORT_PROBLEMS = {
+    400: {"description": "The body cannot be read (not JSON, not UTF-8, no CSV header).", "content": _PROBLEM},
+    413: {"description": "More than 10,000 rows, or a body over 8 MB. Nothing is saved.", "content": _PROBLEM},
+    415: {"description": "Neither application/json nor text/csv.", "content": _PROBLEM},
+}
+
+
 @router.post("/reports/{int:report_id}/indicators", response={201: ImportOut},
              summary="Add indicators to a report: JSON or CSV, all or nothing",
-             openapi_extra={"requestBody": IMPORT_BODY})
+             openapi_extra={"requestBody": IMPORT_BODY, "responses": IMPORT_PROBLEMS})
 def import_indicators(request, report_id: int):
     """Up to 10,000 rows in one transaction: if one row is bad, none is saved and every bad row
     is named (`indicators.<n>.kind`, `indicators.<n>.value`, rows counted from 0). A CSV file

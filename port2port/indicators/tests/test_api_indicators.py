@@ -386,3 +386,14 @@ def test_a_large_import_answers_in_a_fixed_number_of_queries(world):
             assert api.post(f"/reports/{report.pk}/indicators", {"indicators": containers(size)}).status_code == 201
         counts.append(len(queries))
     assert counts[1] <= counts[0] + 1  # bulk_create batches 2,000 rows a query
+
+
+def test_the_schema_documents_the_import_as_json_or_csv_and_its_problems(db):
+    schema = Api().get("/openapi.json").json()
+    operation = schema["paths"]["/api/v1/reports/{report_id}/indicators"]["post"]
+    content = operation["requestBody"]["content"]
+    assert set(content) == {"application/json", "text/csv"}
+    row = content["application/json"]["schema"]["properties"]["indicators"]["items"]
+    assert "container" in row["properties"]["kind"]["enum"] and row["properties"]["value"]["maxLength"] == 300
+    assert {"400", "413", "415", "422", "403", "404"} <= set(operation["responses"])
+    assert "$ref" not in json.dumps(content)
