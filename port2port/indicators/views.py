@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,7 +21,7 @@ from port2port.reports.models import Report
 from . import actions, correlation
 from .extract import _PERSON, extract  # _PERSON: see _input_of
 from .forms import AddIndicatorForm, KeepForm, PasteForm, SearchForm, WatchForm
-from .models import PERSONAL_KINDS, Indicator, Watch, WatchHit, WatchHitOutcome
+from .models import PERSONAL_KINDS, Indicator, Watch, WatchHit
 from .panel import panel_context
 from .types import REGISTRY, IndicatorError, normalise
 
@@ -77,8 +76,10 @@ def report_panel(request, pk):
     return _panel_response(request, viewer, report)
 
 
-def _panel_response(request, viewer, report):
-    response = render(request, "indicators/_panel.html", panel_context(request, viewer, report))
+def _panel_response(request, viewer, report, *, notice="", level="success"):
+    """The panel as htmx swaps it in; `notice` says what just happened, in the panel itself."""
+    context = {**panel_context(request, viewer, report), "notice": notice, "notice_level": level}
+    response = render(request, "indicators/_panel.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -94,12 +95,12 @@ def indicator_sighting(request, pk):
         actions.record_sighting(indicator, acting_user=request.user, kind=kind, port=_my_port(request.user),
                                 ip=client_ip(request))
     except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
+        notice, level = " ".join(error.messages), "error"
     else:
-        messages.success(request, _("Thank you: your word on %(value)s is recorded.") % {"value": indicator.display})
+        notice, level = _("Thank you: your word on %(value)s is recorded.") % {"value": indicator.display}, "success"
     if is_htmx(request):
-        return _panel_response(request, viewer, indicator.report)
+        return _panel_response(request, viewer, indicator.report, notice=notice, level=level)
+    getattr(messages, level)(request, notice)
     return redirect(report_anchor(indicator.report))
 
 
@@ -116,9 +117,9 @@ def indicator_remove(request, pk):
     indicator = visible_indicator(viewer, pk)
     report = indicator.report
     actions.remove_indicator(indicator, acting_user=request.user, ip=client_ip(request))
-    messages.success(request, _("The indicator was removed."))
     if is_htmx(request):
-        return _panel_response(request, viewer, report)
+        return _panel_response(request, viewer, report, notice=_("The indicator was removed."))
+    messages.success(request, _("The indicator was removed."))
     return redirect(report_anchor(report))
 
 
@@ -321,24 +322,21 @@ def watchlist(request):
     return render(request, "indicators/watchlist.html", {
         "form": form, "can_manage": bool(managing),
         "watches": Watch.objects.filter(organisation__in=orgs, is_active=True).select_related("organisation"),
-        "hits": _hits(viewer, orgs), "notices": _interest_notices(viewer),
+        "hits": _hits(viewer), "notices": _interest_notices(viewer),
     })
 
 
-def _hits(viewer, orgs):
-    """Hits of the organisation's watches, in reports this person may see now (a hit recorded
-    for the organisation is not a licence to read a report the person cannot)."""
-    visible = Indicator.objects.visible_to(viewer).values("pk")
-    return (WatchHit.objects.filter(watch__organisation__in=orgs, outcome=WatchHitOutcome.HIT, indicator__in=visible)
-            .select_related("watch", "indicator__report__port", "indicator__report__owner_org")[:LIST_LIMIT])
+def _hits(viewer):
+    """Hits of the organisation's watches, decided now (an interest becomes a hit once the
+    owner shares; a narrowed report drops out), in reports this person may see too."""
+    return WatchHit.objects.hits_for(viewer).order_by("-created_at", "-id")[:LIST_LIMIT]
 
 
 def _interest_notices(viewer):
     """For the people who may share a report: another organisation looks for a value in it.
-    One notice per indicator, however many organisations watch it, and never which ones."""
-    editable = Report.objects.editable_by(viewer).values("pk")
-    hits = (WatchHit.objects.filter(outcome=WatchHitOutcome.INTEREST, indicator__report__in=editable)
-            .select_related("indicator__report").order_by("-created_at", "-id")[:LIST_LIMIT * 4])
+    One notice per indicator, however many organisations watch it. The page does not name
+    the watcher (issue 3: "neither side learns more than that"), though the query offers it."""
+    hits = WatchHit.objects.interest_notices_for(viewer).order_by("-created_at", "-id")[:LIST_LIMIT * 4]
     notices, seen = [], set()
     for hit in hits:
         if hit.indicator_id not in seen:
@@ -367,8 +365,7 @@ def retention_review(request):
 
 def _review_page(request, *, errors=None):
     viewer = viewer_for(request.user)
-    due = (Indicator.objects.filter(report__in=Report.objects.editable_by(viewer).values("pk"), kind__in=PERSONAL_KINDS)
-           .due_for_review(timezone.now()).select_related("report", "report__owner_org").order_by("review_at", "id"))
+    due = Indicator.objects.due_for_review_for(viewer).filter(kind__in=PERSONAL_KINDS)[:LIST_LIMIT * 4]
     rows = [{"indicator": indicator, "form": (errors or {}).get(indicator.pk) or KeepForm(prefix=f"keep-{indicator.pk}")}
             for indicator in due]
     error_form = next(iter((errors or {}).values()), None)

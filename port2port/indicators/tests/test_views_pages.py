@@ -118,6 +118,9 @@ def test_a_partner_says_seen_at_my_port_too_and_the_count_shows_per_port(world, 
     sighting = Sighting.objects.get()
     assert sighting.organisation == world.org_b and sighting.port == world.port_b
     assert "Ghent: <strong>1</strong>" in response.content.decode()
+    assert "your word on MSKU 123456 5 is recorded" in response.content.decode()
+    # Said in the panel that htmx swapped in, so it does not pop up again on the next page.
+    assert "is recorded" not in client.get(reverse("home")).content.decode()
 
 
 def test_a_sighting_without_htmx_returns_to_the_report(world, client_for, two_reports):
@@ -237,6 +240,7 @@ def test_the_owner_is_told_of_interest_in_a_report_the_watcher_may_not_see(world
     watcher_page = client_for(world.outsider_c).get(reverse("indicators:watchlist")).content.decode()
     assert "Another organisation has an interest in MSKU 123456 5" in owner_page
     assert reverse("reports:share", args=[report.pk]) in owner_page
+    assert "Port C" not in owner_page  # the owner learns that someone is interested, not who
     assert "Reefer opened at quay 1742" not in watcher_page
 
 
