@@ -283,8 +283,10 @@ def _purge_unkept(now) -> int:
     deadline = now - timedelta(days=settings.RETENTION_GRACE_DAYS)
     due = (Indicator.objects.due_for_review(now).filter(review_asked_at__lte=deadline)
            .select_related("report"))
+    # A list, not an iterator: SQLite gives no isolation between a running read and deletes
+    # from the same table on one connection.
     purged = 0
-    for indicator in due.iterator():
+    for indicator in list(due):
         purge_indicator(indicator)
         purged += 1
     return purged
