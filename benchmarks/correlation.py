@@ -125,7 +125,7 @@ def ipv4(rng):
 
 
 def vessel_name(rng):
-    return f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()} {rng.randrange(1, 40)}"
+    return f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()} {rng.randrange(1, 1000)}"
 
 
 def file_hash(rng):
