@@ -182,9 +182,8 @@ def create_watch(*, acting_user, organisation, kind: str, raw: str, label: str =
 
     What each side learns (hit/no-hit deconfliction, see tasks.record_match): when the value
     turns up in a report the organisation may see, it gets a hit; when it may not, it learns
-    nothing, and that report's owner is told that this organisation (by name, so that it can
-    share with it) looks for that value of its report. The watch's note and its author are
-    never shown to anyone outside the organisation."""
+    nothing, and that report's owner is told that another organisation (not which) looks for
+    that value of its report. The watch itself is never shown outside the organisation."""
     membership_granting(acting_user, organisation, Permission.REPORTS_CREATE)
     if kind not in REGISTRY:
         raise ValidationError({"kind": _("Unknown kind of indicator.")})

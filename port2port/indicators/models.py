@@ -201,14 +201,11 @@ class WatchHitQuerySet(models.QuerySet):
 
     def interest_notices_for(self, user_or_viewer):
         """Interest notices on reports this person may edit: another organisation looks for a
-        value of their report and may not see it. `watcher_name` names that organisation (so
-        the owner can share with it); nothing else of the watch (its note, its author, the
-        organisation's other watches) is read here."""
+        value of their report and may not see it. Which organisation is not said (issue 3:
+        "neither side learns more than that"); the owner may share more widely if it wishes."""
         viewer = as_viewer(user_or_viewer)
         return (self.filter(outcome=WatchHitOutcome.INTEREST)
                 .filter(editable_q(viewer, prefix="indicator__report__"))
-                .annotate(watcher_name=models.F("watch__organisation__name"),
-                          watcher_id=models.F("watch__organisation_id"))
                 .select_related("indicator", "indicator__report", "indicator__report__port"))
 
 

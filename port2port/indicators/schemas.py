@@ -253,7 +253,7 @@ class HitOut(Schema):
 
 class InterestOut(Schema):
     """Another organisation looks for a value of one of your reports and may not see the
-    report. It is named so that you can choose to share with it; nothing else of its watch is."""
+    report; which one is not said. You may choose to share the report more widely."""
 
     id: int
     indicator: int
@@ -261,7 +261,6 @@ class InterestOut(Schema):
     display: str
     report: int
     report_title: str
-    watcher: OrganisationRef
     created_at: datetime
 
     @staticmethod
@@ -283,7 +282,3 @@ class InterestOut(Schema):
     @staticmethod
     def resolve_report_title(hit) -> str:
         return hit.indicator.report.title
-
-    @staticmethod
-    def resolve_watcher(hit) -> dict:
-        return {"id": hit.watcher_id, "name": hit.watcher_name}

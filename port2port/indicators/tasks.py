@@ -8,12 +8,10 @@ after the match.
 What each side learns:
 - the watching organisation, when it may see the report: a hit (the indicator, its report);
 - the watching organisation, when it may not: nothing at all, not even that a match exists;
-- the report's owner, in that case: an interest notice naming the watching organisation and
-  the indicator of its own report it watches, so that it can choose to share with it. The
-  owner does not learn the watch's note, who made it, or anything else the organisation
-  watches. We name the organisation because sharing means naming recipients, and because
-  police hit/no-hit practice tells the data owner who asked; a watcher is told so when it
-  creates a watch (see actions.create_watch).
+- the report's owner, in that case: an interest notice saying that another organisation has
+  an interest in that value of its report, so that it can choose to share it. Which
+  organisation is not said, nor anything of the watch (issue 3: "neither side learns more
+  than that"); the audit trail of the owner does not name it either.
 Once the owner shares the report so that the watching organisation may see it, the interest
 counts as a hit for that organisation (at read time; nothing is rewritten).
 """
@@ -117,11 +115,17 @@ def record_match(watch: Watch, indicator: Indicator, *, may_see: bool | None = N
             # interest event in the watcher's trail would tell its admins that a match exists.
             audit.record(f"indicators.watch_{outcome}", organisation_id=told, target=report,
                          subject_organisation_id=told,
-                         detail={"watch": watch.pk, "watcher": watch.organisation_id,
-                                 "indicator": indicator.pk, "kind": indicator.kind})
+                         detail=_told_detail(watch, indicator, may_see))
     except IntegrityError:
         return 0  # matched before (the same batch twice, or a watch re-checked)
     return 1
+
+
+def _told_detail(watch: Watch, indicator: Indicator, watcher_told: bool) -> dict:
+    detail = {"indicator": indicator.pk, "kind": indicator.kind}
+    if watcher_told:  # the watcher's own trail may name its own watch; the owner's may not
+        detail["watch"] = watch.pk
+    return detail
 
 
 def hits_for(user_or_viewer):
@@ -130,5 +134,5 @@ def hits_for(user_or_viewer):
 
 
 def interest_notices_for(user_or_viewer):
-    """Interest notices on reports this person may edit; `watcher_name` on each."""
+    """Interest notices on reports this person may edit (the watcher is not named)."""
     return WatchHit.objects.interest_notices_for(user_or_viewer)

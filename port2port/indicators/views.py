@@ -335,7 +335,7 @@ def _hits(viewer):
 def _interest_notices(viewer):
     """For the people who may share a report: another organisation looks for a value in it.
     One notice per indicator, however many organisations watch it. The page does not name
-    the watcher (issue 3: "neither side learns more than that"), though the query offers it."""
+    the watcher (issue 3: "neither side learns more than that")."""
     hits = WatchHit.objects.interest_notices_for(viewer).order_by("-created_at", "-id")[:LIST_LIMIT * 4]
     notices, seen = [], set()
     for hit in hits:

@@ -110,7 +110,7 @@ def channels(world, persona, subject, own):
         "sightings list": sightings.count(),
         "sightings per port": [(r["port__locode"], r["n"]) for r in sightings.per_port()],
         "watch hits": {h.indicator.report_id for h in tasks.hits_for(viewer)} & {subject.pk},
-        "interest notices": sorted(n.watcher_name for n in tasks.interest_notices_for(viewer)
+        "interest notices": sorted(n.watch.organisation.name for n in tasks.interest_notices_for(viewer)
                                    if n.indicator.report_id == subject.pk),
     }
 
