@@ -4,7 +4,10 @@ normalise the typed value with the chosen kind); the actions in `actions.py` dec
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from port2port.organisations.models import Port
+
 from .extract import MAX_TEXT
+from .models import SightingKind
 from .types import REGISTRY, IndicatorError, normalise
 
 
@@ -28,6 +31,20 @@ class AddIndicatorForm(forms.Form):
 
     # The action names a bad row `indicators.<n>.<field>`; one row here, so n is always 0.
     ACTION_FIELDS = {"indicators.0.kind": "kind", "indicators.0.value": "value", "indicators": "value"}
+
+
+class SightingForm(forms.Form):
+    """A sighting: what kind, and for "seen at my port too" optionally when and where."""
+
+    kind = forms.ChoiceField(choices=SightingKind.choices, label=_("Sighting"))
+    seen_at = forms.DateTimeField(label=_("When"), required=False,
+                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    port = forms.ModelChoiceField(queryset=Port.objects.none(), label=_("Port"), required=False)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+
+    def __init__(self, *args, ports=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["port"].queryset = ports if ports is not None else Port.objects.none()
 
 
 class PasteForm(forms.Form):

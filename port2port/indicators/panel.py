@@ -36,7 +36,15 @@ def panel_context(request, viewer, report, *, can_edit=None, can_sight=None, add
         "show_common": show_common,
         "add_form": add_form or AddIndicatorForm(),
         "sighting_kinds": SightingKind.choices,
+        "sighting_ports": _my_ports(user) if can_sight else [],
     }
+
+
+def _my_ports(user) -> list:
+    from port2port.organisations.models import Membership, Port
+
+    orgs = Membership.objects.active().filter(user=user).values("organisation_id")
+    return list(Port.objects.filter(organisation_id__in=orgs).order_by("name"))
 
 
 def _row(result, counts, is_owner) -> dict:

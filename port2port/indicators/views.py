@@ -20,7 +20,7 @@ from port2port.reports.models import Report
 
 from . import actions, correlation
 from .extract import _PERSON, extract  # _PERSON: see _input_of
-from .forms import AddIndicatorForm, KeepForm, PasteForm, SearchForm, WatchForm
+from .forms import AddIndicatorForm, KeepForm, PasteForm, SearchForm, SightingForm, WatchForm
 from .models import PERSONAL_KINDS, Indicator, Watch, WatchHit
 from .panel import panel_context
 from .types import REGISTRY, IndicatorError, normalise
@@ -90,12 +90,16 @@ def indicator_sighting(request, pk):
     """"Seen at my port too", "false positive" or "expired" on an indicator one may see."""
     viewer = viewer_for(request.user)
     indicator = visible_indicator(viewer, pk)
-    kind = request.POST.get("kind", "")
+    form = SightingForm(request.POST, ports=my_ports(request.user))
     try:
-        actions.record_sighting(indicator, acting_user=request.user, kind=kind, port=_my_port(request.user),
-                                ip=client_ip(request))
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        data = form.cleaned_data
+        actions.record_sighting(indicator, acting_user=request.user, kind=data["kind"],
+                                seen_at=data["seen_at"], port=data["port"] or _my_port(request.user),
+                                place=data["place"], ip=client_ip(request))
     except ValidationError as error:
-        notice, level = " ".join(error.messages), "error"
+        notice, level = _sighting_errors(form, error), "error"
     else:
         notice, level = _("Thank you: your word on %(value)s is recorded.") % {"value": indicator.display}, "success"
     if is_htmx(request):
@@ -104,10 +108,24 @@ def indicator_sighting(request, pk):
     return redirect(report_anchor(indicator.report))
 
 
-def _my_port(user):
-    """The port a sighting is placed at: the first port of the person's organisations."""
+def my_ports(user):
+    """The ports of the person's organisations: where they can say they saw something."""
     orgs = Membership.objects.active().filter(user=user).values("organisation_id")
-    return Port.objects.filter(organisation_id__in=orgs).order_by("name").first()
+    return Port.objects.filter(organisation_id__in=orgs).order_by("name")
+
+
+def _my_port(user):
+    """The port a sighting is placed at when none is chosen: the first of the person's ports."""
+    return my_ports(user).first()
+
+
+def _sighting_errors(form, error: ValidationError) -> str:
+    """Each problem with the field it concerns, in the reader's words: "When: …"."""
+    parts = []
+    for field, messages_ in error.message_dict.items() if hasattr(error, "error_dict") else [("", error.messages)]:
+        label = form.fields[field].label if field in form.fields else ""
+        parts.extend(f"{label}: {message}" if label else message for message in messages_)
+    return " ".join(parts)
 
 
 @login_required

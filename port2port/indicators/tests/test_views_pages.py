@@ -277,3 +277,24 @@ def test_the_section_address_leads_to_search_with_its_tab_marked(world, client_f
     assert client.get("/indicators/").url == reverse("indicators:search")
     page = client.get(reverse("indicators:search")).content.decode()
     assert f'href="{reverse("indicators:search")}" aria-current="page"' in page
+
+
+def test_a_sighting_can_say_when_and_where(world, client_for):
+    report = world.report()
+    [indicator] = add_indicators(report, acting_user=world.analyst_a, items=[NewIndicator("container", "CSQU3054383")])
+    response = client_for(world.analyst_b).post(
+        reverse("indicators:sighting", args=[indicator.pk]),
+        {"kind": "seen", "seen_at": "2026-11-20T04:10", "port": world.port_b.pk, "place": "Kennedy quay"})
+    assert response.status_code in (200, 302)
+    sighting = Sighting.objects.get()
+    assert (sighting.port, sighting.place, sighting.seen_at.hour) == (world.port_b, "Kennedy quay", 3)  # 04:10 Brussels
+
+
+def test_a_sighting_in_the_future_is_refused_naming_the_field(world, client_for):
+    report = world.report()
+    [indicator] = add_indicators(report, acting_user=world.analyst_a, items=[NewIndicator("container", "CSQU3054383")])
+    response = client_for(world.analyst_b).post(reverse("indicators:sighting", args=[indicator.pk]),
+                                                {"kind": "seen", "seen_at": "2099-01-01T00:00"},
+                                                headers={"HX-Request": "true"})
+    assert Sighting.objects.count() == 0
+    assert "A sighting cannot be in the future." in response.content.decode()
