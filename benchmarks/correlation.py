@@ -22,8 +22,9 @@ It measures, for an analyst of a partner port:
   3. search by value: `correlation.search` for values taken from random stored rows (p50, p99).
 The bare baseline of 2 and 3 is the same call with the visibility rule switched off.
 Organisations, people and reports are set up with bulk_create for speed; the indicators are
-only ever written through the action. `ANALYZE` runs after the load (as an operator should after
-a bulk load; see docs/operations.md).
+only ever written through the action. `ANALYZE` runs after the load, as an operator should run
+it after a large import (`--no-analyze` skips it). Reads start on a fresh connection, as a
+request's do. Set P2P_DATA_DIR to keep the SQLite database for EXPLAIN QUERY PLAN afterwards.
 
 It prints a table and ends with one JSON line. `--compare` runs each size in its own process
 and database, prints both JSON lines and then one with the growth ratios (1M cost / 100k cost).
