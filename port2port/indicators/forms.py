@@ -36,7 +36,8 @@ class AddIndicatorForm(forms.Form):
 class SightingForm(forms.Form):
     """A sighting: what kind, and for "seen at my port too" optionally when and where."""
 
-    kind = forms.ChoiceField(choices=SightingKind.choices, label=_("Sighting"))
+    kind = forms.ChoiceField(choices=SightingKind.choices, label=_("Sighting"),
+                             error_messages={"invalid_choice": _("Unknown kind of sighting.")})
     seen_at = forms.DateTimeField(label=_("When"), required=False,
                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     port = forms.ModelChoiceField(queryset=Port.objects.none(), label=_("Port"), required=False)
