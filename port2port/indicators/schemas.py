@@ -12,7 +12,7 @@ from ninja import Field, Schema
 from pydantic import AwareDatetime, ConfigDict
 
 from port2port.organisations.models import Port
-from port2port.reports.schemas import Id
+from port2port.reports.schemas import Id, OrganisationRef, _organisation
 
 from .actions import MAX_BATCH
 from .models import Indicator, Sighting, SightingKind, Watch
@@ -25,15 +25,6 @@ IndicatorKind = enum.StrEnum("IndicatorKind", {kind: kind for kind in REGISTRY})
 def _max_length(model, name: str) -> int:
     """The model's own limit, so the API and the database never disagree."""
     return model._meta.get_field(name).max_length
-
-
-def _organisation(organisation) -> dict:
-    return {"id": organisation.pk, "name": organisation.name}
-
-
-class OrganisationRef(Schema):
-    id: int
-    name: str
 
 
 class ReportRef(Schema):
