@@ -17,7 +17,7 @@ from port2port.core.sharing import editable_q, readable_q
 from port2port.organisations.models import Organisation, Port, as_viewer, viewer_for_organisation
 from port2port.reports.models import Report
 
-from .types import REGISTRY
+from .types import REGISTRY, IndicatorError
 
 KIND_CHOICES = [(kind, kind_type.label) for kind, kind_type in REGISTRY.items()]
 # Kinds that identify or reach a person: they carry a review date and are purged unless kept.
@@ -89,6 +89,15 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.kind}: {self.display}"
+
+    @property
+    def warnings(self) -> list[str]:
+        """The value's warnings (a wrong check digit …) in the reader's language: worked out
+        again from the value, since `flags` holds them in the language of whoever added it."""
+        try:
+            return [str(flag) for flag in REGISTRY[self.kind].normalise(self.display).flags]
+        except IndicatorError:
+            return list(self.flags)
 
     @property
     def kind_label(self):

@@ -68,6 +68,10 @@ class IndicatorOut(Schema):
         return str(indicator.kind_label)
 
     @staticmethod
+    def resolve_flags(indicator) -> list[str]:
+        return indicator.warnings  # in the caller's language, not the adder's
+
+    @staticmethod
     def resolve_owner_note(indicator, context) -> str | None:
         # The clear text of a pseudonymised person never leaves the organisation that wrote it.
         return indicator.note_for(context["request"].auth.viewer) or None

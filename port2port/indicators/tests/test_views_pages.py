@@ -298,3 +298,14 @@ def test_a_sighting_in_the_future_is_refused_naming_the_field(world, client_for)
                                                 headers={"HX-Request": "true"})
     assert Sighting.objects.count() == 0
     assert "A sighting cannot be in the future." in response.content.decode()
+
+
+def test_a_warning_reads_in_the_readers_language_not_the_adders(world, client_for):
+    report = world.report(audience=Audience.NETWORK)
+    add_indicators(report, acting_user=world.analyst_a, items=[NewIndicator("container", "CSQU3054384")])
+    world.analyst_b.language = "nl"
+    world.analyst_b.save(update_fields=["language"])
+    english = client_for(world.analyst_a).get(reverse("reports:detail", args=[report.pk])).content.decode()
+    dutch = client_for(world.analyst_b).get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert "The check digit is wrong" in english
+    assert "The check digit is wrong" not in dutch and "controlecijfer" in dutch.lower()
