@@ -316,7 +316,6 @@ if env_bool("P2P_BEHIND_PROXY", False):
 
 # --- Sharing and API ---
 API_THROTTLE_RATE = env("P2P_API_THROTTLE", "600/m")
-CORRELATION_MIN_GROUP = 3
 # A value found in more reports than this (of those the reader may see) is "common": left out
 # of correlation unless asked for, like a value on a warning list.
 CORRELATION_COMMON_THRESHOLD = env_int("P2P_CORRELATION_COMMON_THRESHOLD", 50)

@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 
 from port2port.core import audit
 from port2port.core.permissions import Permission
-from port2port.organisations.actions import require_org_permission
-from port2port.reports.actions import membership_granting
+from port2port.reports.actions import membership_granting, require_editable
 from port2port.reports.models import Report
 
 from .models import PERSONAL_KINDS, Indicator, Sighting, SightingKind, Watch
@@ -35,11 +34,6 @@ class NewIndicator:
     kind: str
     raw: str
     comment: str = ""
-
-
-def _require_editable(report: Report, user) -> None:
-    if not Report.objects.editable_by(user).filter(pk=report.pk).exists():
-        raise PermissionDenied(_("You may read this report but not change it."))
 
 
 def months_later(moment, months: int):
@@ -99,7 +93,7 @@ def _indicator(report, user, item: NewIndicator, found, review_at) -> Indicator:
 def add_indicators(report: Report, *, acting_user, items: list[NewIndicator], ip=None) -> list[Indicator]:
     """Add indicators to a report its author or officers may edit, all or nothing. Values the
     report already holds are skipped. Watches are matched after commit."""
-    _require_editable(report, acting_user)
+    require_editable(report, acting_user)
     if len(items) > MAX_BATCH:
         raise ValidationError({"indicators": _("At most %(n)d indicators at a time.") % {"n": MAX_BATCH}})
     built = build_indicators(report, acting_user, items)
@@ -123,7 +117,7 @@ def _enqueue_matching(indicator_ids: list[int]) -> None:
 @transaction.atomic
 def remove_indicator(indicator: Indicator, *, acting_user, ip=None) -> None:
     """Take an indicator off a report (its editors only)."""
-    _require_editable(indicator.report, acting_user)
+    require_editable(indicator.report, acting_user)
     audit.record("indicators.remove", actor=acting_user, organisation_id=indicator.report.owner_org_id,
                  target=indicator.report, subject_organisation_id=indicator.report.owner_org_id,
                  detail={"indicator": indicator.pk, "kind": indicator.kind}, ip=ip)
@@ -222,7 +216,7 @@ def stop_watch(watch: Watch, *, acting_user, ip=None) -> None:
 @transaction.atomic
 def keep_indicator(indicator: Indicator, *, acting_user, reason: str, ip=None) -> Indicator:
     """The owner keeps a personal indicator past its review date, saying why."""
-    _require_editable(indicator.report, acting_user)
+    require_editable(indicator.report, acting_user)
     if indicator.kind not in PERSONAL_KINDS:
         raise ValidationError({"indicator": _("Only person and phone indicators come up for review.")})
     reason = (reason or "").strip()
@@ -245,17 +239,13 @@ def purge_indicator(indicator: Indicator, *, acting_user=None, ip=None) -> None:
     """Delete a personal indicator for good: gone from search, correlation and exports. The
     owner's editors purge by hand; the retention run purges what nobody kept (no acting user)."""
     if acting_user is not None:
-        _require_editable(indicator.report, acting_user)
+        require_editable(indicator.report, acting_user)
     report = indicator.report
     audit.record("indicators.purge", actor=acting_user, organisation_id=report.owner_org_id, target=report,
                  subject_organisation_id=report.owner_org_id,
                  detail={"indicator": indicator.pk, "kind": indicator.kind, "by": "owner" if acting_user else "retention"},
                  ip=ip)
     indicator.delete()
-
-
-def require_watch_manager(user, organisation) -> None:
-    require_org_permission(user, organisation, Permission.REPORTS_CREATE)
 
 
 @dataclass(frozen=True)

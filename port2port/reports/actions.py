@@ -67,7 +67,7 @@ def report_incident(*, acting_user, organisation: Organisation, marking: dict | 
 @transaction.atomic
 def edit_report(report: Report, *, acting_user, ip: str | None = None, **changes) -> Report:
     """Change the content of a report. The marking stays as it is."""
-    _require_editable(report, acting_user)
+    require_editable(report, acting_user)
     unknown = set(changes) - set(CONTENT_FIELDS)
     if unknown:
         raise ValidationError({name: _("This field cannot be changed by an edit.") for name in sorted(unknown)})
@@ -90,7 +90,7 @@ def share_report(report: Report, *, acting_user, tlp: str, audience: str, recipi
     """Set who receives the report and what they may do with it, and publish a draft.
 
     The one way to loosen a label or widen an audience; tightening goes the same way."""
-    _require_editable(report, acting_user)
+    require_editable(report, acting_user)
     recipients = _validate_marking(
         report, acting_user=acting_user, tlp=tlp, audience=audience,
         recipient_orgs=recipient_orgs, recipient_people=recipient_people, sharing_group=sharing_group,
@@ -118,7 +118,7 @@ def share_report(report: Report, *, acting_user, tlp: str, audience: str, recipi
 @transaction.atomic
 def close_report(report: Report, *, acting_user, ip: str | None = None) -> Report:
     """Mark a shared report as closed: the case is over; it stays readable to the same people."""
-    _require_editable(report, acting_user)
+    require_editable(report, acting_user)
     if report.status != Status.SHARED:
         raise ValidationError({"status": _("Only a shared report can be closed.")})
     report.status = Status.CLOSED
@@ -147,7 +147,7 @@ def add_comment(report: Report, *, acting_user, body: str, ip: str | None = None
 @transaction.atomic
 def add_attachment(report: Report, *, acting_user, upload, ip: str | None = None) -> Attachment:
     """Attach a file to a report the person may edit. Images lose their EXIF and GPS data."""
-    _require_editable(report, acting_user)
+    require_editable(report, acting_user)
     data, content_type = _checked_upload(upload)
     attachment = Attachment(
         report=report, uploaded_by=acting_user, token=secrets.token_hex(16),
@@ -176,7 +176,8 @@ def record_read(report: Report, *, reader, channel: str, ip: str | None = None, 
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _require_editable(report: Report, user) -> None:
+def require_editable(report: Report, user) -> None:
+    """403 unless `user` may edit `report` (which they found through visible_to)."""
     if not Report.objects.editable_by(user).filter(pk=report.pk).exists():
         raise PermissionDenied(_("You may read this report but not change it."))
 
