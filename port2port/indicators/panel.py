@@ -6,7 +6,7 @@ from collections import defaultdict
 from django.db.models import Count
 
 from port2port.core.permissions import Permission
-from port2port.organisations.models import Membership
+from port2port.organisations.models import Membership, ports_of
 from port2port.reports.forms import roles_granting
 from port2port.reports.models import Report
 
@@ -36,15 +36,9 @@ def panel_context(request, viewer, report, *, can_edit=None, can_sight=None, add
         "show_common": show_common,
         "add_form": add_form or AddIndicatorForm(),
         "sighting_kinds": SightingKind.choices,
-        "sighting_ports": _my_ports(user) if can_sight else [],
+        "sighting_ports": list(ports_of(user)) if can_sight else [],
     }
 
-
-def _my_ports(user) -> list:
-    from port2port.organisations.models import Membership, Port
-
-    orgs = Membership.objects.active().filter(user=user).values("organisation_id")
-    return list(Port.objects.filter(organisation_id__in=orgs).order_by("name"))
 
 
 def _row(result, counts, is_owner) -> dict:

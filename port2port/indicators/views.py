@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from port2port.core.permissions import Permission
 from port2port.core.views import client_ip
-from port2port.organisations.models import Membership, Organisation, Port, viewer_for
+from port2port.organisations.models import Membership, Organisation, ports_of, viewer_for
 from port2port.reports.forms import organisations_where
 from port2port.reports.models import Report
 
@@ -90,13 +90,13 @@ def indicator_sighting(request, pk):
     """"Seen at my port too", "false positive" or "expired" on an indicator one may see."""
     viewer = viewer_for(request.user)
     indicator = visible_indicator(viewer, pk)
-    form = SightingForm(request.POST, ports=my_ports(request.user))
+    form = SightingForm(request.POST, ports=ports_of(request.user))
     try:
         if not form.is_valid():
             raise ValidationError(form.errors)
         data = form.cleaned_data
         actions.record_sighting(indicator, acting_user=request.user, kind=data["kind"],
-                                seen_at=data["seen_at"], port=data["port"] or _my_port(request.user),
+                                seen_at=data["seen_at"], port=data["port"] or ports_of(request.user).first(),
                                 place=data["place"], ip=client_ip(request))
     except ValidationError as error:
         notice, level = _sighting_errors(form, error), "error"
@@ -106,17 +106,6 @@ def indicator_sighting(request, pk):
         return _panel_response(request, viewer, indicator.report, notice=notice, level=level)
     getattr(messages, level)(request, notice)
     return redirect(report_anchor(indicator.report))
-
-
-def my_ports(user):
-    """The ports of the person's organisations: where they can say they saw something."""
-    orgs = Membership.objects.active().filter(user=user).values("organisation_id")
-    return Port.objects.filter(organisation_id__in=orgs).order_by("name")
-
-
-def _my_port(user):
-    """The port a sighting is placed at when none is chosen: the first of the person's ports."""
-    return my_ports(user).first()
 
 
 def _sighting_errors(form, error: ValidationError) -> str:

@@ -333,3 +333,9 @@ def people_nameable_for(owner_org_ids):
         Q(organisation_id__in=owner_org_ids) | Q(organisation_id__in=partner_orgs)
     )
     return get_user_model().objects.filter(is_active=True, pk__in=memberships.values("user_id"))
+
+
+def ports_of(user):
+    """The ports of the organisations this person is an active member of, by name."""
+    organisations = Membership.objects.active().filter(user=user).values("organisation_id")
+    return Port.objects.filter(organisation_id__in=organisations).order_by("name")
