@@ -155,9 +155,15 @@ def add_attachment(report: Report, *, acting_user, upload, ip: str | None = None
         content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
     )
     attachment.file.save("unused", ContentFile(data), save=False)
-    attachment.save()
-    audit.record("reports.attach", actor=acting_user, organisation_id=report.owner_org_id, target=report,
-                 subject_organisation_id=report.owner_org_id, detail={"attachment": attachment.pk, "size": len(data)}, ip=ip)
+    try:
+        attachment.save()
+        audit.record("reports.attach", actor=acting_user, organisation_id=report.owner_org_id, target=report,
+                     subject_organisation_id=report.owner_org_id,
+                     detail={"attachment": attachment.pk, "size": len(data)}, ip=ip)
+    except Exception:
+        # The file reached the disk before the row: take it back so no file outlives a failed save.
+        attachment.file.delete(save=False)
+        raise
     return attachment
 
 

@@ -202,3 +202,18 @@ def test_every_write_leaves_a_version_with_the_marking(world):
     numbers = ReportVersion.objects.filter(report=report).values_list("number", "snapshot__tlp")
     assert list(numbers) == [(1, "amber"), (2, "green")]
     assert report.occurred_at == datetime(2026, 3, 4, 2, 30, tzinfo=timezone.utc)
+
+
+def test_a_failed_attachment_leaves_no_file_behind(world, settings, tmp_path, monkeypatch):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                                          "OPTIONS": {"location": tmp_path}}}
+    report = world.report()
+
+    def audit_down(*args, **kwargs):
+        raise RuntimeError("audit log unavailable")
+
+    monkeypatch.setattr(actions.audit, "record", audit_down)
+    with pytest.raises(RuntimeError):
+        actions.add_attachment(report, acting_user=world.analyst_a,
+                               upload=SimpleUploadedFile("notes.txt", b"quay 1742\n"))
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
