@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "port2port.organisations",
     "port2port.reports",
     "port2port.indicators",
+    "port2port.sensors",
+    "port2port.alerts",
     "port2port.demo",
 ]
 

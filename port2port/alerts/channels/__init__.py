@@ -1,0 +1,1 @@
+"""Ways an alert reaches people: in-app inbox, e-mail, signed webhooks."""

@@ -1,0 +1,1 @@
+"""Source formats of sensor events, one module each behind one registry."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SensorsConfig(AppConfig):
+    name = "port2port.sensors"
+    label = "sensors"
