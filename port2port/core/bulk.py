@@ -1,0 +1,61 @@
+"""Fast multi-row inserts for the two hot write paths (bulk indicator import, sensor ingestion).
+
+`QuerySet.bulk_create` compiles every value of every row through the field machinery, which
+costs more than the database's own work (measured on 5,000 indicators: 0.6 s in Django's SQL
+compiler against 0.1 s for a raw `executemany`). Here each column's conversion is chosen once
+per batch, rows are plain tuples, and one `INSERT … VALUES (…), (…) RETURNING id` per chunk
+hands back the new keys in row order, as `bulk_create` itself relies on for both databases.
+
+Only the caller's actions use this, after they validated every row: it is not a way around
+the named, audited actions.
+"""
+
+from collections.abc import Callable, Sequence
+
+from django.db import connections, models, router
+
+
+def _converter(field: models.Field, connection) -> Callable | None:
+    """How a Python value of this column becomes a database parameter (None: as it is)."""
+    if isinstance(field, models.JSONField):
+        # Most rows carry an empty list or dict: encode those once, not once per row.
+        empty = {list: field.get_db_prep_save([], connection), dict: field.get_db_prep_save({}, connection)}
+        return lambda value: empty[type(value)] if not value and type(value) in empty else field.get_db_prep_save(value, connection)
+    if isinstance(field, models.DateTimeField):
+        return connection.ops.adapt_datetimefield_value
+    return None
+
+
+def insert_returning_ids(model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple]) -> list[int]:
+    """Insert `rows` (tuples of Python values in the order of `columns`, attribute names such
+    as `report_id`) into `model`'s table; return the new primary keys in row order."""
+    if not rows:
+        return []
+    connection = connections[router.db_for_write(model)]
+    fields = [model._meta.get_field(name) for name in columns]
+    converters = [(index, convert) for index, field in enumerate(fields)
+                  if (convert := _converter(field, connection)) is not None]
+    quote = connection.ops.quote_name
+    head = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES ")
+    one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    tail = f" RETURNING {quote(model._meta.pk.column)}"
+    chunk = max(1, connection.ops.bulk_batch_size(fields, rows))
+    ids = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), chunk):
+            part = rows[start:start + chunk]
+            cursor.execute(head + ", ".join([one_row] * len(part)) + tail, _parameters(part, converters))
+            ids.extend(row[0] for row in cursor.fetchall())
+    return ids
+
+
+def _parameters(rows: Sequence[tuple], converters: list) -> list:
+    if not converters:
+        return [value for row in rows for value in row]
+    flat = []
+    for row in rows:
+        row = list(row)
+        for index, convert in converters:
+            row[index] = convert(row[index])
+        flat.extend(row)
+    return flat
