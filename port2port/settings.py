@@ -345,3 +345,21 @@ INSTALLED_APPS += ["ninja"]
 # --- Ops helper: the project-wide static folder (port2port/ itself is not an installed app,
 # so the app-directories finder would miss it; collectstatic and the demo need it).
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# --- Webhooks (alerts/channels/webhook.py): receivers must be public HTTPS addresses. These two
+# open exceptions for the operator's own systems, an internal SIEM for example.
+def env_networks(name: str) -> list[str]:
+    """A comma-separated list of networks in CIDR notation, each checked now."""
+    import ipaddress  # only this setting needs it
+
+    networks = env_list(name)
+    for network in networks:
+        try:
+            ipaddress.ip_network(network)
+        except ValueError as error:
+            raise ImproperlyConfigured(f"{name} must list networks such as 10.20.0.0/16 ({error})") from None
+    return networks
+
+
+WEBHOOK_ALLOW_HTTP = env_bool("P2P_WEBHOOK_ALLOW_HTTP", False)
+WEBHOOK_ALLOWED_NETWORKS = env_networks("P2P_WEBHOOK_ALLOWED_NETWORKS")
