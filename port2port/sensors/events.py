@@ -1,0 +1,199 @@
+"""One sensor event in the shape every source format is read into, and the checks it must pass.
+
+Adapters (`sensors.adapters`) turn a source's record into an `EventIn`; `validate()` then applies
+the rules every event shares, whatever its source. Nothing here touches the database.
+"""
+
+import dataclasses
+import json
+import math
+from datetime import datetime, timedelta, timezone
+
+from django.conf import settings
+from django.db import models
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+# A batch larger than this is refused whole (413); adapters never read more than one past it.
+MAX_BATCH = 10_000
+
+# Sensor clocks drift; a few minutes ahead is skew, further ahead is a wrong clock.
+MAX_CLOCK_SKEW = timedelta(minutes=5)
+DEFAULT_MAX_AGE_DAYS = 30
+
+LATITUDE_RANGE = (-90, 90)
+LONGITUDE_RANGE = (-180, 180)
+# From below the Dead Sea shore to well above any drone's ceiling, in metres.
+ALTITUDE_RANGE = (-500, 20_000)
+CONFIDENCE_RANGE = (0, 1)
+
+# The model's column widths follow these, so a valid event always fits.
+MAX_LENGTHS = {
+    "external_id": 200,
+    "zone": 100,
+    "drone_serial": 100,
+    "drone_model": 100,
+    "rf_band": 50,
+    "track_id": 100,
+    "badge_id": 100,
+    "operator_id": 100,
+}
+
+
+class EventKind(models.TextChoices):
+    DRONE_DETECTED = "drone_detected", _("Drone detected")
+    DRONE_PILOT_LOCATED = "drone_pilot_located", _("Drone pilot located")
+    INTRUSION = "intrusion", _("Intrusion")
+    LINE_CROSSING = "line_crossing", _("Line crossing")
+    LOITERING = "loitering", _("Loitering")
+    TAMPER = "tamper", _("Tampering")
+    BADGE_DENIED = "badge_denied", _("Badge denied")
+    TAILGATING = "tailgating", _("Tailgating")
+    DOOR_FORCED = "door_forced", _("Door forced")
+    OTHER = "other", _("Other")
+
+
+@dataclasses.dataclass
+class EventIn:
+    """One event as a sensor reported it, normalised: times in UTC, positions in WGS 84 degrees.
+
+    `badge_id` is clear text here; the ingest action pseudonymises it before it is stored.
+    `raw` is the source record itself, kept for audit and for fields we do not map.
+    """
+
+    external_id: str
+    kind: str
+    occurred_at: datetime
+    latitude: float | None = None
+    longitude: float | None = None
+    altitude_m: float | None = None
+    zone: str = ""
+    confidence: float | None = None
+    drone_serial: str = ""
+    drone_model: str = ""
+    rf_band: str = ""
+    track_id: str = ""
+    badge_id: str = ""
+    operator_id: str = ""
+    raw: dict = dataclasses.field(default_factory=dict)
+
+
+class EventError(Exception):
+    """One record cannot be an event. `errors` maps each failing field to a translatable message
+    saying what is expected; all failing fields are listed, not only the first."""
+
+    def __init__(self, errors: dict):
+        super().__init__(errors)
+        self.errors = dict(errors)
+
+    def __str__(self):
+        return "; ".join(f"{field}: {message}" for field, message in self.errors.items())
+
+
+def must_be_between(low, high):
+    return format_lazy(_("must be a number between {low} and {high}"), low=low, high=high)
+
+
+def max_age() -> timedelta:
+    return timedelta(days=getattr(settings, "SENSOR_EVENT_MAX_AGE_DAYS", DEFAULT_MAX_AGE_DAYS))
+
+
+def validate(event: EventIn, *, now: datetime) -> EventIn:
+    """The checks every event passes, whatever its source. Returns the event with its time in
+    UTC; raises EventError naming every failing field."""
+    errors = {}
+    errors.update(_identity_errors(event))
+    errors.update(_time_errors(event.occurred_at, now))
+    errors.update(_position_errors(event))
+    errors.update(_measure_errors("confidence", event.confidence, CONFIDENCE_RANGE))
+    errors.update(_text_errors(event))
+    errors.update(_raw_errors(event.raw))
+    if errors:
+        raise EventError(errors)
+    return dataclasses.replace(event, occurred_at=event.occurred_at.astimezone(timezone.utc))
+
+
+def _identity_errors(event):
+    errors = {}
+    if not isinstance(event.external_id, str) or not event.external_id.strip():
+        errors["external_id"] = _("is required: the sensor's own identifier of the event")
+    if event.kind not in EventKind.values:
+        errors["kind"] = format_lazy(_("must be one of: {kinds}"), kinds=", ".join(EventKind.values))
+    return errors
+
+
+def _time_errors(occurred_at, now):
+    if not isinstance(occurred_at, datetime) or occurred_at.utcoffset() is None:
+        return {"occurred_at": _("must be a date and time with a time zone")}
+    if occurred_at > now + MAX_CLOCK_SKEW:
+        return {"occurred_at": format_lazy(
+            _("is more than {minutes} minutes in the future; check the sensor's clock"),
+            minutes=int(MAX_CLOCK_SKEW.total_seconds() // 60))}
+    if occurred_at < now - max_age():
+        return {"occurred_at": format_lazy(
+            _("is more than {days} days old; older events are not accepted"), days=max_age().days)}
+    return {}
+
+
+def _position_errors(event):
+    latitude, longitude = event.latitude, event.longitude
+    if (latitude is None) != (longitude is None):
+        missing = "longitude" if longitude is None else "latitude"
+        return {missing: _("is required when the other coordinate is given (both or neither)")}
+    errors = {}
+    errors.update(_measure_errors("latitude", latitude, LATITUDE_RANGE))
+    errors.update(_measure_errors("longitude", longitude, LONGITUDE_RANGE))
+    errors.update(_measure_errors("altitude_m", event.altitude_m, ALTITUDE_RANGE))
+    return errors
+
+
+def _measure_errors(field, value, bounds):
+    if value is None:
+        return {}
+    low, high = bounds
+    # NaN compares false with everything, so it must be refused before the range check.
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return {field: must_be_between(low, high)}
+    if not low <= value <= high:
+        return {field: must_be_between(low, high)}
+    return {}
+
+
+def _text_errors(event):
+    errors = {}
+    for field, limit in MAX_LENGTHS.items():
+        value = getattr(event, field)
+        if not isinstance(value, str):
+            errors[field] = _("must be text")
+        elif len(value) > limit:
+            errors[field] = format_lazy(_("must be at most {limit} characters"), limit=limit)
+        elif "\x00" in value:
+            errors[field] = _("must not contain NUL characters")
+    return errors
+
+
+def _raw_errors(raw):
+    if not isinstance(raw, dict):
+        return {"raw": _("must be a JSON object")}
+    try:
+        json.dumps(raw, allow_nan=False)
+    except (TypeError, ValueError, RecursionError):
+        return {"raw": _("must be plain JSON (no NaN or infinity)")}
+    # PostgreSQL's jsonb refuses \u0000, so such a record could be read but never stored.
+    if any("\x00" in text for text in _strings_in(raw)):
+        return {"raw": _("must not contain NUL characters")}
+    return {}
+
+
+def _strings_in(value):
+    """Every string in a JSON value, keys included; a loop, not recursion, for deep nesting."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
