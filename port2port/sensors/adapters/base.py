@@ -179,16 +179,21 @@ class Fields:
 
     def get(self, key):
         """The value at `key`, or None; a non-object on the way is itself an error."""
+        return self._lookup(key)[0]
+
+    def _lookup(self, key):
+        """(value, readable): not readable when a non-object on the way was already reported,
+        so that a missing value below it is not reported again."""
         path = (key,) if isinstance(key, str) else tuple(key)
         value = self.record
         for depth, part in enumerate(path):
             if value is None:
-                return None
+                return None, True
             if not isinstance(value, dict):
                 self.fail(path[:depth], _("must be an object"))
-                return None
+                return None, False
             value = value.get(part)
-        return value
+        return value, True
 
     def object(self, key) -> dict:
         value = self.get(key)
@@ -201,22 +206,22 @@ class Fields:
 
     def text(self, key, *, required=False, numbers=False) -> str:
         """Trimmed text; with `numbers`, a whole number is read as its digits (ids often are)."""
-        value = self.get(key)
+        value, readable = self._lookup(key)
         if numbers and isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if value is not None and not isinstance(value, str):
             self.fail(key, _("must be text"))
             return ""
         value = (value or "").strip()
-        if required and not value:
+        if required and readable and not value:
             self.fail(key, _("is required"))
         return value
 
     def number(self, key, *, required=False, strings=False) -> float | None:
         """A number; with `strings`, numeric text too (some formats write numbers as text)."""
-        value = self.get(key)
+        value, readable = self._lookup(key)
         if value is None or (strings and isinstance(value, str) and not value.strip()):
-            if required:
+            if required and readable:
                 self.fail(key, _("is required"))
             return None
         if strings and isinstance(value, str):
@@ -240,9 +245,9 @@ class Fields:
         return value
 
     def iso_time(self, key, *, required=True) -> datetime | None:
-        value = self.get(key)
+        value, readable = self._lookup(key)
         if value is None or value == "":
-            if required:
+            if required and readable:
                 self.fail(key, _("is required"))
             return None
         try:
