@@ -419,3 +419,4 @@ from port2port.reports.api import router as reports_router  # noqa: E402
 api.add_router("/reports", reports_router, tags=["reports"])
 api.add_router("", organisations_router, tags=["organisations"])
 api.add_router("", "port2port.indicators.api.router", tags=["indicators"])
+api.add_router("", "port2port.sensors.ingest_api.router", tags=["sensor ingestion"])

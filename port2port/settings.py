@@ -318,6 +318,8 @@ if env_bool("P2P_BEHIND_PROXY", False):
 
 # --- Sharing and API ---
 API_THROTTLE_RATE = env("P2P_API_THROTTLE", "600/m")
+# Per sensor: a detector under a drone swarm may send a batch every second or faster.
+INGEST_THROTTLE_RATE = env("P2P_INGEST_THROTTLE", "6000/m")
 # A value found in more reports than this (of those the reader may see) is "common": left out
 # of correlation unless asked for, like a value on a warning list.
 CORRELATION_COMMON_THRESHOLD = env_int("P2P_CORRELATION_COMMON_THRESHOLD", 50)
@@ -328,6 +330,17 @@ RETENTION_GRACE_DAYS = env_int("P2P_RETENTION_GRACE_DAYS", 30)
 # The key of the person pseudonyms (see indicators/types/person.py). Set it in production, so
 # that rotating the secret key does not change every pseudonym.
 P2P_PERSON_PEPPER = env("P2P_PERSON_PEPPER")
+
+# --- Sensors and alerts ---
+# A sensor credential lives at most this many days (one year by default).
+SENSOR_CREDENTIAL_MAX_DAYS = env_int("P2P_SENSOR_CREDENTIAL_MAX_DAYS", 365)
+# Events older than this are refused (a sensor replaying an old buffer, or a wrong clock).
+SENSOR_EVENT_MAX_AGE_DAYS = env_int("P2P_SENSOR_EVENT_MAX_AGE_DAYS", 30)
+# Background tasks told of every batch of new events (apps above `sensors` consume them).
+SENSOR_EVENT_CONSUMERS = ["port2port.alerts.tasks.evaluate_events"]
+# Run once when `port2port worker` starts: puts the periodic checks (silent sensors, delivery
+# retries) on the queue if they are not there yet.
+WORKER_STARTUP = ["port2port.alerts.tasks.schedule_periodic_checks"]
 
 LOGGING = {
     "version": 1,

@@ -29,6 +29,15 @@ def _converter(field: models.Field, connection) -> Callable | None:
 def insert_returning_ids(model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple]) -> list[int]:
     """Insert `rows` (tuples of Python values in the order of `columns`, attribute names such
     as `report_id`) into `model`'s table; return the new primary keys in row order."""
+    return [row[0] for row in insert_returning(model, columns, rows)]
+
+
+def insert_returning(model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple], *,
+                     returning: Sequence[str] = ("id",), skip_conflicts_on: Sequence[str] = ()) -> list[tuple]:
+    """Insert `rows` and return the `returning` columns of each inserted row. With
+    `skip_conflicts_on` (the columns of a unique constraint), rows that would break it are left
+    out silently (`ON CONFLICT … DO NOTHING`, on SQLite and PostgreSQL alike) and return nothing:
+    the caller tells them apart by what came back."""
     if not rows:
         return []
     connection = connections[router.db_for_write(model)]
@@ -38,15 +47,17 @@ def insert_returning_ids(model: type[models.Model], columns: Sequence[str], rows
     quote = connection.ops.quote_name
     head = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES ")
     one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    tail = f" RETURNING {quote(model._meta.pk.column)}"
+    conflict = (f" ON CONFLICT ({', '.join(quote(model._meta.get_field(n).column) for n in skip_conflicts_on)}) DO NOTHING"
+                if skip_conflicts_on else "")
+    tail = conflict + " RETURNING " + ", ".join(quote(model._meta.get_field(n).column) for n in returning)
     chunk = max(1, connection.ops.bulk_batch_size(fields, rows))
-    ids = []
+    returned = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), chunk):
             part = rows[start:start + chunk]
             cursor.execute(head + ", ".join([one_row] * len(part)) + tail, _parameters(part, converters))
-            ids.extend(row[0] for row in cursor.fetchall())
-    return ids
+            returned.extend(cursor.fetchall())
+    return returned
 
 
 def _parameters(rows: Sequence[tuple], converters: list) -> list:

@@ -27,11 +27,15 @@ class Permission(StrEnum):
     API_KEYS_MANAGE = "organisations:manage-api-keys"
     AUDIT_READ = "audit:read-organisation"
     GROUPS_MANAGE = "groups:manage"
+    # Register sensors, draw zones, write alert rules, issue sensor credentials and webhooks.
+    SENSORS_MANAGE = "sensors:manage"
+    # Acknowledge, assign, escalate and close the organisation's alerts.
+    ALERTS_HANDLE = "alerts:handle"
 
 
 _VIEWER = {Permission.REPORTS_READ}
-_ANALYST = _VIEWER | {Permission.REPORTS_CREATE, Permission.REPORTS_COMMENT}
-_OFFICER = _ANALYST | {Permission.REPORTS_EDIT_ORGANISATION}
+_ANALYST = _VIEWER | {Permission.REPORTS_CREATE, Permission.REPORTS_COMMENT, Permission.ALERTS_HANDLE}
+_OFFICER = _ANALYST | {Permission.REPORTS_EDIT_ORGANISATION, Permission.SENSORS_MANAGE}
 _ADMIN = _OFFICER | {
     Permission.MEMBERS_MANAGE,
     Permission.API_KEYS_MANAGE,

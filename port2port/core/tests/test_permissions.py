@@ -6,10 +6,12 @@ from port2port.core.permissions import EDITOR_ROLES, ROLE_PERMISSIONS, Permissio
 
 EXPECTED = {
     Role.VIEWER: {"reports:read"},
-    Role.ANALYST: {"reports:read", "reports:create", "reports:comment"},
-    Role.SECURITY_OFFICER: {"reports:read", "reports:create", "reports:comment", "reports:edit-organisation"},
+    Role.ANALYST: {"reports:read", "reports:create", "reports:comment", "alerts:handle"},
+    Role.SECURITY_OFFICER: {"reports:read", "reports:create", "reports:comment", "reports:edit-organisation",
+                            "alerts:handle", "sensors:manage"},
     Role.ORG_ADMIN: {
-        "reports:read", "reports:create", "reports:comment", "reports:edit-organisation",
+        "reports:read", "reports:create", "reports:comment", "reports:edit-organisation", "alerts:handle",
+        "sensors:manage",
         "organisations:manage-members", "organisations:manage-api-keys", "audit:read-organisation", "groups:manage",
     },
 }
