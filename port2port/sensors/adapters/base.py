@@ -134,14 +134,16 @@ def _expect_end(text, position):
 
 def iter_ndjson(text: str):
     """One JSON value a line (application/x-ndjson); blank lines are skipped."""
+    # StringIO splits on "\n" only; JSON text never holds a raw line break inside a value.
     for number, line in enumerate(io.StringIO(text), start=1):
-        if not line.strip():
+        line = line.strip()
+        if not line:
             continue
         try:
-            value, end = _DECODER.raw_decode(line.strip())
+            value, end = _DECODER.raw_decode(line)
         except (ValueError, RecursionError):
             raise BatchError(format_lazy(_("Line {line} is not valid JSON."), line=number)) from None
-        if end != len(line.strip()):
+        if end != len(line):
             raise BatchError(format_lazy(_("Line {line} holds more than one JSON value."), line=number))
         yield value
 

@@ -23,6 +23,7 @@ number, else the first UAS ID, else the transmitter's MAC address, and the time 
 (e.g. 'rx-zeebrugge-01:1581F6BHK2291047RZ3M:20250603T211407.500Z').
 """
 
+import json
 from datetime import datetime, timedelta
 
 from django.utils.translation import gettext_lazy as _
@@ -66,7 +67,7 @@ class RemoteIdAdapter(Adapter):
             rf_band=_rf_band(fields.text("transport"), fields.integer("channel")),
             track_id=session or fields.text("mac"),
             operator_id=_clean(fields.text(base + ("OperatorID", "OperatorId"))),
-            raw=_without_padding(record),
+            raw=_without_padding(record) if _has_nul(record) else record,
         )
         fields.raise_if_failed()
         return event
@@ -172,6 +173,11 @@ def _rf_band(transport: str, channel: int | None) -> str:
 def _clean(text: str) -> str:
     # Remote ID pads its 20-character fields with NULs; some decoders pass them on.
     return text.replace("\x00", "").strip()
+
+
+def _has_nul(record) -> bool:
+    # One pass in C; may say yes for the text "\\u0000", which only costs the walk below.
+    return "\\u0000" in json.dumps(record, default=str)
 
 
 def _without_padding(value):

@@ -154,6 +154,11 @@ def test_it_refuses_a_raw_record_that_could_not_be_stored(raw, message):
     assert errors_of(drone_event(raw=raw)) == {"raw": message}
 
 
+def test_a_raw_record_may_hold_the_text_backslash_u0000():
+    # Only a real NUL is refused; six printable characters that spell its escape are not one.
+    assert validate(drone_event(raw={"note": "\\u0000", "path": "C:\\\\u0000"}), now=NOW)
+
+
 def test_it_names_every_failing_field_at_once():
     event = drone_event(
         external_id="", kind="unknown", latitude=123.0, confidence=1.5,
