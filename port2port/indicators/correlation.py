@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 
 from port2port.organisations.models import as_viewer
@@ -32,7 +32,9 @@ class Correlation:
     indicator: Indicator
     matches: list = field(default_factory=list)  # Indicator rows of other reports, newest first
     fuzzy: list = field(default_factory=list)  # near matches (misreads), marked as such
-    total: int = 0  # exact matches in other reports the reader may see, all of them
+    # Other reports the reader may see that hold the value: the exact number, except for a
+    # common value left out, where it is threshold + 1 ("more than the threshold"), not counted.
+    total: int = 0
     common: bool = False  # matched by more reports than the threshold: left out unless asked
     benign: str = ""  # on a warning list: the reason; such values are not looked up at all
 
@@ -40,27 +42,44 @@ class Correlation:
     def is_fuzzy(self) -> bool:
         return bool(self.fuzzy)
 
+    @property
+    def more_than(self) -> int | None:
+        """For a common value left out: the threshold it passed (the total is not counted)."""
+        return self.total - 1 if self.common and not self.matches else None
+
 
 def correlate(report, viewer, *, include_common: bool = False) -> list[Correlation]:
     """The correlations of every indicator of `report` (which the caller found through
     visible_to) with the other reports `viewer` may see, in the report's indicator order."""
     viewer = as_viewer(viewer)
-    indicators = list(report.indicators.all())
+    visible = Indicator.objects.visible_to(viewer).exclude(report_id=report.pk)
+    indicators = list(_with_common_mark(report.indicators.all(), visible))
     if not indicators:
         return []
-    results = {(i.kind, i.value): Correlation(indicator=i) for i in indicators}
+    results = {(i.kind, i.value): Correlation(indicator=i, common=i.is_common) for i in indicators}
     _mark_benign(results)
     looked_up = {key: c for key, c in results.items() if not c.benign}
-    visible = Indicator.objects.visible_to(viewer).exclude(report_id=report.pk)
-    for key, total in _exact_counts(visible, looked_up).items():
-        looked_up[key].total = total
-        looked_up[key].common = total > settings.CORRELATION_COMMON_THRESHOLD
     shown = {key: c for key, c in looked_up.items() if include_common or not c.common}
+    for key, total in _exact_counts(visible, shown).items():
+        shown[key].total = total
+    for correlation in looked_up.values():
+        if correlation.common and not include_common:
+            correlation.total = settings.CORRELATION_COMMON_THRESHOLD + 1
     wanted = [key for key, c in shown.items() if c.total]
     for match in _hide_notes(_exact_matches(visible, wanted), viewer):
         results[(match.kind, match.value)].matches.append(match)
     _add_fuzzy(visible, shown, viewer)
     return list(results.values())
+
+
+def _with_common_mark(indicators, visible):
+    """Each indicator with `is_common`: whether more than the threshold of other visible
+    reports hold its value. Asked as "is there a (threshold + 1)-th visible match?", which
+    stops after that many rows, so a value held by 20,000 reports costs no more than one held
+    by 51 (counting them all was the slowest part of correlating at a million indicators)."""
+    threshold = settings.CORRELATION_COMMON_THRESHOLD
+    beyond = visible.filter(kind=OuterRef("kind"), value=OuterRef("value")).order_by().values("id")[threshold:threshold + 1]
+    return indicators.annotate(is_common=Exists(beyond))
 
 
 def _by_kind(keys) -> dict[str, list[str]]:

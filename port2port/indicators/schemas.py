@@ -91,7 +91,8 @@ class MatchOut(Schema):
 
 class CorrelationOut(Schema):
     indicator: IndicatorOut
-    total: int = Field(description="Other reports you may see that hold the same value")
+    total: int = Field(description="Other reports you may see that hold the same value; for a common value "
+                             "whose matches are left out, the threshold + 1 (more than the threshold, not counted)")
     common: bool = Field(description="More reports than the threshold hold it: matches left out unless include_common")
     benign: str = Field(description="On a warning list of known-benign values: the reason; matches left out")
     matches: list[MatchOut] = Field(description="Exact matches, newest first (at most 20)")

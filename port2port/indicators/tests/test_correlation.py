@@ -230,3 +230,23 @@ def test_at_most_twenty_matches_are_listed_per_value_but_all_are_counted(world, 
     [result] = correlation.correlate(mine, world.analyst_a)
     assert (result.total, len(result.matches)) == (25, correlation.MATCHES_SHOWN)
     assert result.matches[0].report.occurred_at.day == 25
+
+
+def test_a_common_value_is_not_counted_past_the_threshold(world, settings):
+    settings.CORRELATION_COMMON_THRESHOLD = 1
+    mine = with_indicators(world.report(), world.analyst_a, ("domain", "reefer-logistics.be"))
+    for day in (5, 6, 7):
+        with_indicators(b_report(world, day=day), world.analyst_b, ("domain", "reefer-logistics.be"))
+    [hidden] = correlation.correlate(mine, world.analyst_a)
+    assert (hidden.common, hidden.total, hidden.more_than) == (True, 2, 1)
+    [shown] = correlation.correlate(mine, world.analyst_a, include_common=True)
+    assert (shown.total, len(shown.matches), shown.more_than) == (3, 3, None)
+
+
+def test_reports_the_reader_may_not_see_do_not_make_a_value_common(world, settings):
+    settings.CORRELATION_COMMON_THRESHOLD = 1
+    mine = with_indicators(world.report(), world.analyst_a, ("domain", "reefer-logistics.be"))
+    for day in (5, 6, 7):  # owner-only reports of port B: invisible to port A
+        with_indicators(b_report(world, audience=Audience.OWNER, day=day), world.analyst_b, ("domain", "reefer-logistics.be"))
+    [result] = correlation.correlate(mine, world.analyst_a)
+    assert (result.common, result.total, result.matches) == (False, 0, [])
