@@ -1,6 +1,7 @@
 """Phone number in E.164, parsed with Google's libphonenumber data (phonenumbers). Numbers
 written without a country code are read as Belgian."""
 
+import functools
 import re
 
 import phonenumbers
@@ -9,6 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from .base import IndicatorError, IndicatorType, Normalised, clean_input
 
 DEFAULT_REGION = "BE"
+_DIGIT = re.compile(r"[0-9]")
+
+# Keep phonenumbers' compiled metadata patterns instead of asking the re module for them on
+# every call (and recompiling them when numbers from many regions push them out of its
+# cache): a bulk import checks thousands of numbers. Process-wide, and results do not change.
+phonenumbers.enable_pattern_cache()
 
 
 class PhoneNumber(IndicatorType):
@@ -19,22 +26,52 @@ class PhoneNumber(IndicatorType):
 
     def normalise(self, raw: str, region: str = DEFAULT_REGION) -> Normalised:
         text = clean_input(raw, what=self.label)
-        if not re.search(r"[0-9]", text) or len(text) > 64:
+        if not _DIGIT.search(text) or len(text) > 64:
             raise IndicatorError(_("A phone number needs digits, e.g. +32 3 123 45 67."))
         number = _parse(text, region)
         if not phonenumbers.is_possible_number(number):
             raise IndicatorError(_("This cannot be a phone number: it has too many or too few digits."))
         value = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-        if phonenumbers.format_number(_parse(value, region), phonenumbers.PhoneNumberFormat.E164) != value:
+        if _may_change_when_read_again(number) and _e164(_parse(value, region)) != value:
             # Leading zeros that E.164 cannot carry ('0000000000'): not a real number.
             raise IndicatorError(_("This cannot be a phone number."))
-        flags = () if phonenumbers.is_valid_number(number) else (_("No operator uses numbers of this form; check it."),)
+        number_region = phonenumbers.region_code_for_number(number)
+        # What is_valid_number does, without working out the region a second time.
+        valid = phonenumbers.is_valid_number_for_region(number, number_region)
         return Normalised(
             value=value,
             display=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL),
-            flags=flags,
-            extra={"region": phonenumbers.region_code_for_number(number)},
+            flags=() if valid else (_("No operator uses numbers of this form; check it."),),
+            extra={"region": number_region},
         )
+
+
+def _may_change_when_read_again(number) -> bool:
+    """Whether parsing the number's E.164 form could give another number.
+
+    Reading '+<country code><national number>' again only changes the national number when
+    the national prefix of the number's country (the '0' of '0470 ...') starts it once more,
+    and is then stripped. Without that prefix in front, the E.164 form is known to read back
+    to itself, and the second parse (a quarter of the time a number takes) is skipped. Where
+    the metadata cannot say, the number is read again.
+    """
+    country_code = number.country_code
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(
+        country_code, phonenumbers.region_code_for_country_code(country_code))
+    if metadata is None:
+        return True
+    prefix = metadata.national_prefix_for_parsing
+    return bool(prefix) and _compiled(prefix).match(phonenumbers.national_significant_number(number)) is not None
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern:
+    """A national prefix pattern from the metadata, compiled once (there are a few hundred)."""
+    return re.compile(pattern)
+
+
+def _e164(number) -> str:
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _parse(text: str, region: str):
