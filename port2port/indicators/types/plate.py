@@ -21,10 +21,25 @@ _NL_SIDECODES = {
     "DLLDDD": (1, 2, 3), "DDDLLD": (3, 2, 1),
 }
 _GERMAN = re.compile(r"^([A-ZÄÖÜ]{1,3})[- ]+([A-Z]{1,2})[- ]*([0-9]{1,4})([EH]?)$")
+# Compact forms, one group for each part between the dashes of the written form.
+_BELGIAN_2010 = re.compile(r"([1-9])([A-Z]{3})([0-9]{3})")  # since 2010: 1-ABC-234
+_BELGIAN_1973 = re.compile(r"([A-Z]{3})([0-9]{3})")  # 1973-2010: ABC-123
+_FRENCH_SIV = re.compile(r"([A-Z]{2})([0-9]{3})([A-Z]{2})")  # SIV, since 2009: AB-123-CD
+_COUNTRY_BEFORE_COLON = re.compile(r"^\(?([A-Z]{1,3})\)?\s*:\s*(.+)$")
+_COUNTRY_IN_BRACKETS = re.compile(r"^\(([A-Z]{1,3})\)\s*(.+)$")
+_COUNTRY_BEFORE_SPACE = re.compile(r"^(B|BE|NL|F|FR|D|DE)\s+(.+)$")
+_DIGIT = re.compile(r"[0-9]")
+_LETTER = re.compile(r"[A-Z]")
+_NOT_ON_A_PLATE = re.compile(r"[^0-9A-ZÄÖÜ\s.:()-]")
+_GERMAN_DISTRICT_SEPARATOR = re.compile(r"[- ]+")
+
+
+_DIGITS_AND_LETTERS = str.maketrans(dict.fromkeys("0123456789", "D") | dict.fromkeys("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "L"))
 
 
 def _shape(compact: str) -> str:
-    return "".join("D" if c.isdigit() else "L" for c in compact)
+    """'LLDDDD' for 'AB1234': the Dutch sidecode of a compact (A-Z, 0-9 only) plate."""
+    return compact.translate(_DIGITS_AND_LETTERS)
 
 
 def _split(compact: str, lengths) -> str:
@@ -35,29 +50,24 @@ def _split(compact: str, lengths) -> str:
     return "-".join(parts)
 
 
-def _belgian(text: str) -> tuple[str, str] | None:
-    compact = compact_alnum(text)
-    if re.fullmatch(r"[1-9][A-Z]{3}[0-9]{3}", compact):  # since 2010: 1-ABC-234
-        return compact, _split(compact, (1, 3, 3))
-    if re.fullmatch(r"[A-Z]{3}[0-9]{3}", compact):  # 1973-2010: ABC-123
-        return compact, _split(compact, (3, 3))
-    return None
+# The country parsers below get the plate as written and its compact_alnum form, worked out
+# once by the caller: they are tried in turn on the same text.
+def _belgian(text: str, compact: str) -> tuple[str, str] | None:
+    match = _BELGIAN_2010.fullmatch(compact) or _BELGIAN_1973.fullmatch(compact)
+    return (compact, "-".join(match.groups())) if match else None
 
 
-def _dutch(text: str) -> tuple[str, str] | None:
-    compact = compact_alnum(text)
+def _dutch(text: str, compact: str) -> tuple[str, str] | None:
     lengths = _NL_SIDECODES.get(_shape(compact)) if len(compact) == 6 else None
     return (compact, _split(compact, lengths)) if lengths else None
 
 
-def _french(text: str) -> tuple[str, str] | None:
-    compact = compact_alnum(text)
-    if re.fullmatch(r"[A-Z]{2}[0-9]{3}[A-Z]{2}", compact):  # SIV, since 2009: AB-123-CD
-        return compact, _split(compact, (2, 3, 2))
-    return None
+def _french(text: str, compact: str) -> tuple[str, str] | None:
+    match = _FRENCH_SIV.fullmatch(compact)
+    return (compact, "-".join(match.groups())) if match else None
 
 
-def _german(text: str) -> tuple[str, str] | None:
+def _german(text: str, compact: str) -> tuple[str, str] | None:
     # The district code and the letters cannot be told apart without the separator, so
     # German plates are only recognised when written with one ('B-AB 1234', 'M AB 123').
     match = _GERMAN.match(text.upper().strip())
@@ -74,11 +84,11 @@ def _explicit_country(text: str) -> tuple[str | None, str]:
     """('BE', '1-ABC-234') for 'BE: 1-ABC-234' or '(B) 1-ABC-234'; (None, text) otherwise."""
     if text.startswith("?:"):  # our own value for a plate of unknown country
         return None, text[2:]
-    match = re.match(r"^\(?([A-Z]{1,3})\)?\s*:\s*(.+)$", text) or re.match(r"^\(([A-Z]{1,3})\)\s*(.+)$", text)
+    match = _COUNTRY_BEFORE_COLON.match(text) or _COUNTRY_IN_BRACKETS.match(text)
     if match:
         return _COUNTRY_CODES.get(match.group(1), match.group(1)), match.group(2)
-    match = re.match(r"^(B|BE|NL|F|FR|D|DE)\s+(.+)$", text)
-    if match and _PARSERS[_COUNTRY_CODES[match.group(1)]](match.group(2)):
+    match = _COUNTRY_BEFORE_SPACE.match(text)
+    if match and _PARSERS[_COUNTRY_CODES[match.group(1)]](match.group(2), compact_alnum(match.group(2))):
         return _COUNTRY_CODES[match.group(1)], match.group(2)
     return None, text
 
@@ -97,9 +107,9 @@ class LicencePlate(IndicatorType):
         text = clean_input(raw, what=self.label).upper()
         country, rest = _explicit_country(text)
         compact = compact_alnum(rest)
-        if not 2 <= len(compact) <= 10 or not re.search(r"[0-9]", compact) or not re.search(r"[A-Z]", compact):
+        if not 2 <= len(compact) <= 10 or not _DIGIT.search(compact) or not _LETTER.search(compact):
             raise IndicatorError(_("A licence plate has 2 to 10 letters and digits, with at least one of each."))
-        if re.search(r"[^0-9A-ZÄÖÜ\s.:()-]", rest):
+        if _NOT_ON_A_PLATE.search(rest):
             raise IndicatorError(_("A licence plate holds only letters, digits, spaces and dashes."))
         fuzzy = fold_misreads(compact)
         if country is None:
@@ -109,7 +119,7 @@ class LicencePlate(IndicatorType):
     @staticmethod
     def _guess_country(rest, compact, fuzzy) -> Normalised:
         for country, parse in _PARSERS.items():
-            if parsed := parse(rest):
+            if parsed := parse(rest, compact):
                 return _plate(country, *parsed, fuzzy)
         return Normalised(
             value=f"?:{compact}", display=compact, fuzzy_key=fuzzy,
@@ -119,7 +129,7 @@ class LicencePlate(IndicatorType):
     @staticmethod
     def _for_country(country, rest, compact, fuzzy) -> Normalised:
         parse = _PARSERS.get(country)
-        if parse and (parsed := parse(rest)):
+        if parse and (parsed := parse(rest, compact)):
             return _plate(country, *parsed, fuzzy)
         flag = (
             message(gettext_noop("This does not look like a plate from %(country)s."), country=country)
@@ -131,7 +141,7 @@ class LicencePlate(IndicatorType):
 
 def _german_compact(rest: str) -> str:
     # Keep a written district separator, so 'B-AB1' and 'BA-B1' stay two plates.
-    return "-".join(compact_alnum(part) for part in re.split(r"[- ]+", rest.strip(), maxsplit=1) if compact_alnum(part)) or compact_alnum(rest)
+    return "-".join(compact_alnum(part) for part in _GERMAN_DISTRICT_SEPARATOR.split(rest.strip(), maxsplit=1) if compact_alnum(part)) or compact_alnum(rest)
 
 
 def _plate(country, compact, formatted, fuzzy) -> Normalised:

@@ -10,6 +10,8 @@ from .base import IndicatorError, IndicatorType, Normalised, clean_input, collap
 # Prefixes that say what the ship is, not what it is called ('MV EVER GIVEN').
 _TYPE_PREFIX = re.compile(r"^(?:M/?V|M/?S|M/?T|MY|SS|FV|RV)\.?\s+")
 _ALLOWED = re.compile(r"[^0-9A-Z &'./-]")
+_ALNUM = re.compile(r"[0-9A-Z]")
+_NOT_ALNUM = re.compile(r"[^0-9A-Z]")
 
 
 def _without_type_prefix(text: str) -> str:
@@ -31,9 +33,9 @@ class VesselName(IndicatorType):
         text = collapse_spaces(strip_diacritics(clean_input(raw, what=self.label)).upper())
         text = collapse_spaces(_ALLOWED.sub(" ", text))
         name = _without_type_prefix(text)
-        if not re.search(r"[0-9A-Z]", name) or len(name) > 120:
+        if not _ALNUM.search(name) or len(name) > 120:
             raise IndicatorError(_("A vessel name needs at least one letter or digit and at most 120 characters."))
-        return Normalised(value=name, display=name, fuzzy_key=fold_misreads(re.sub(r"[^0-9A-Z]", "", name)) or None)
+        return Normalised(value=name, display=name, fuzzy_key=fold_misreads(_NOT_ALNUM.sub("", name)) or None)
 
 
 TYPE = VesselName()
