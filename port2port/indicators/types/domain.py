@@ -13,19 +13,25 @@ from .base import IndicatorError, IndicatorType, Normalised, clean_input
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 # Top-level domains that are also file extensions: 'invoice.zip' in a mail is usually a file.
 FILE_LIKE_TLDS = frozenset({"zip", "mov", "sh", "py", "pl", "rs", "md", "exe", "pdf", "doc", "js", "ps", "cc"})
+_DEFANGED_DOT = re.compile(r"\s*[\[({]\s*(?:\.|dot)\s*[\])}]\s*", re.IGNORECASE)
+_DEFANGED_AT = re.compile(r"\s*[\[({]\s*(?:@|at)\s*[\])}]\s*", re.IGNORECASE)
+_DEFANGED_COLON = re.compile(r"\[:\]")
 
 
 @functools.cache
-def suffix_list(accept_unknown: bool = True) -> PublicSuffixList:
-    """Parsed once per process; parsing the bundled list takes tens of milliseconds."""
-    return PublicSuffixList(accept_unknown=accept_unknown)
+def suffix_list() -> PublicSuffixList:
+    """Parsed once per process; parsing the bundled list takes tens of milliseconds. Unknown
+    top-level domains count as public suffixes unless a call says otherwise."""
+    return PublicSuffixList(accept_unknown=True)
 
 
 def refang(text: str) -> str:
     """Undo the usual defanging: [.] (.) [dot] {.} -> '.', [@] [at] -> '@', [:] -> ':'."""
-    text = re.sub(r"\s*[\[({]\s*(?:\.|dot)\s*[\])}]\s*", ".", text, flags=re.IGNORECASE)
-    text = re.sub(r"\s*[\[({]\s*(?:@|at)\s*[\])}]\s*", "@", text, flags=re.IGNORECASE)
-    return re.sub(r"\[:\]", ":", text)
+    if "[" not in text and "(" not in text and "{" not in text:
+        return text  # every defanged form has a bracket; most values have none
+    text = _DEFANGED_DOT.sub(".", text)
+    text = _DEFANGED_AT.sub("@", text)
+    return _DEFANGED_COLON.sub(":", text)
 
 
 def to_ascii(host: str) -> str:
@@ -48,6 +54,8 @@ def to_ascii(host: str) -> str:
 
 
 def to_unicode(ascii_host: str) -> str:
+    if "xn--" not in ascii_host:
+        return ascii_host  # no punycoded label: the idna codec would give it back unchanged
     try:
         return ascii_host.encode("ascii").decode("idna")
     except UnicodeError:
@@ -59,7 +67,7 @@ def registrable_domain(ascii_host: str) -> str | None:
 
 
 def has_known_suffix(ascii_host: str) -> bool:
-    return suffix_list(False).publicsuffix(ascii_host) is not None
+    return suffix_list().publicsuffix(ascii_host, accept_unknown=False) is not None
 
 
 class Domain(IndicatorType):
