@@ -7,6 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from .base import IndicatorError, IndicatorType, Normalised, clean_input
 
 
+_SEPARATORS = re.compile(r"[\s-]")
+_SHAPE = re.compile(r"[A-Z0-9]{3,8}")
+_LETTER = re.compile(r"[A-Z]")
+
+
 class CallSign(IndicatorType):
     kind = "call_sign"
     label = _("Call sign")
@@ -15,8 +20,8 @@ class CallSign(IndicatorType):
     )
 
     def normalise(self, raw: str) -> Normalised:
-        text = re.sub(r"[\s-]", "", clean_input(raw, what=self.label).upper())
-        if not re.fullmatch(r"[A-Z0-9]{3,8}", text) or not re.search(r"[A-Z]", text):
+        text = _SEPARATORS.sub("", clean_input(raw, what=self.label).upper())
+        if not _SHAPE.fullmatch(text) or not _LETTER.search(text):
             raise IndicatorError(_("A call sign is three to eight letters and digits, at least one a letter."))
         return Normalised(value=text, display=text)
 

@@ -16,6 +16,11 @@ _EU_PREFIXES = "AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|P
 _GROUP = r"[0-9A-Z]*[0-9][0-9A-Z]*"
 _NUMBER_TEXT = rf"(?:(?:{_EU_PREFIXES})\s?{_GROUP}(?:[.\s]{_GROUP}){{0,4}}|[01][0-9]{{3}}[.\s]?[0-9]{{3}}[.\s]?[0-9]{{3}})"
 _NUMBER = re.compile(rf"\b{_NUMBER_TEXT}\b")
+_DOTS_AND_SPACES = re.compile(r"[\s.]")
+_BARE_BELGIAN = re.compile(r"[01][0-9]{9}")
+_VAT_SHAPE = re.compile(rf"(?:{_EU_PREFIXES})[0-9A-Z]{{8,12}}")
+_NOT_WORD = re.compile(r"[\W_]+")
+_WORD_CHARACTER = re.compile(r"[^\W_]")
 _LEGAL_FORMS = re.compile(
     r"\b(?:NV|BV|BVBA|CVBA|VZW|SA|SRL|SPRL|SCRL|ASBL|SAS|SARL|GMBH|AG|KG|UG|LTD|LIMITED|PLC|LLC|INC|CO|BV|VOF|CV)\b\.?"
 )
@@ -23,10 +28,10 @@ _LEGAL_FORMS = re.compile(
 
 def _vat(candidate: str) -> tuple[str, bool] | None:
     """(compact number with country prefix, valid?) or None when it is no VAT number at all."""
-    compact = re.sub(r"[\s.]", "", candidate.upper())
-    if re.fullmatch(r"[01][0-9]{9}", compact):  # a bare Belgian enterprise number
+    compact = _DOTS_AND_SPACES.sub("", candidate.upper())
+    if _BARE_BELGIAN.fullmatch(compact):  # a bare Belgian enterprise number
         compact = "BE" + compact
-    if not re.fullmatch(rf"(?:{_EU_PREFIXES})[0-9A-Z]{{8,12}}", compact):
+    if not _VAT_SHAPE.fullmatch(compact):
         return None
     try:
         return compact[:2] + eu_vat.compact(compact)[2:], eu_vat.is_valid(compact)
@@ -42,7 +47,7 @@ def _display_number(number: str) -> str:
 
 def _name_key(name: str) -> str:
     # Dots go first, so 'S.A.' and 'N.V.' become legal forms 'SA' and 'NV'.
-    plain = collapse_spaces(re.sub(r"[\W_]+", " ", strip_diacritics(name).upper().replace(".", "")))
+    plain = collapse_spaces(_NOT_WORD.sub(" ", strip_diacritics(name).upper().replace(".", "")))
     return collapse_spaces(_LEGAL_FORMS.sub(" ", plain)) or plain
 
 
@@ -61,7 +66,7 @@ class Company(IndicatorType):
         name = collapse_spaces((text[: found.start()] + text[found.end():]) if vat else text).strip(" ,;:()-")
         if vat:
             return self._by_number(*vat, name)
-        if not re.search(r"[^\W_]", name):
+        if not _WORD_CHARACTER.search(name):
             raise IndicatorError(_("Give the company's name, its enterprise number or its VAT number."))
         return Normalised(value=_name_key(name), display=name, fuzzy_key=_name_key(name).replace(" ", ""), extra={"name": name})
 

@@ -10,6 +10,7 @@ from .base import IndicatorError, IndicatorType, Normalised, clean_input, messag
 
 _ALPHABET = "0-9A-HJ-NP-Z"
 _SHAPE = re.compile(rf"^([{_ALPHABET}]{{4}})([1-9A-F])([{_ALPHABET}]{{1,15}})$")
+_SEPARATORS = re.compile(r"[\s-]")
 
 
 class DroneSerial(IndicatorType):
@@ -21,7 +22,7 @@ class DroneSerial(IndicatorType):
     )
 
     def normalise(self, raw: str) -> Normalised:
-        text = re.sub(r"[\s-]", "", clean_input(raw, what=self.label).upper())
+        text = _SEPARATORS.sub("", clean_input(raw, what=self.label).upper())
         folded = text.replace("O", "0").replace("I", "1")
         match = _SHAPE.match(folded)
         if not match:

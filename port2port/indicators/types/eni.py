@@ -33,6 +33,10 @@ def issuing_country(digits: str) -> str | None:
     return next((country for low, high, country in ENI_RANGES if low <= prefix <= high), None)
 
 
+_PREFIX_AND_SEPARATORS = re.compile(r"^ENI[\s:.#-]*|[\s.]")
+_EIGHT_DIGITS = re.compile(r"[0-9]{8}")
+
+
 class Eni(IndicatorType):
     kind = "eni"
     label = _("ENI (European vessel number)")
@@ -40,8 +44,8 @@ class Eni(IndicatorType):
 
     def normalise(self, raw: str) -> Normalised:
         text = clean_input(raw, what=self.label).upper()
-        digits = re.sub(r"^ENI[\s:.#-]*|[\s.]", "", text)
-        if not re.fullmatch(r"[0-9]{8}", digits):
+        digits = _PREFIX_AND_SEPARATORS.sub("", text)
+        if not _EIGHT_DIGITS.fullmatch(digits):
             raise IndicatorError(_("An ENI is eight digits, e.g. 06003456."))
         return self._result(digits)
 

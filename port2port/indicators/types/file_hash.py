@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from .base import IndicatorError, IndicatorType, Normalised, clean_input
 
 ALGORITHMS = {32: "md5", 40: "sha1", 64: "sha256"}
+_ALGORITHM_PREFIX = re.compile(r"^(?:md5|sha-?1|sha-?256)\s*[:=]?\s*")
+_HEX = re.compile(r"[0-9a-f]+")
 
 
 class FileHash(IndicatorType):
@@ -18,8 +20,8 @@ class FileHash(IndicatorType):
 
     def normalise(self, raw: str) -> Normalised:
         text = clean_input(raw, what=self.label).lower()
-        text = re.sub(r"^(?:md5|sha-?1|sha-?256)\s*[:=]?\s*", "", text).replace(" ", "")
-        if not re.fullmatch(r"[0-9a-f]+", text) or len(text) not in ALGORITHMS:
+        text = _ALGORITHM_PREFIX.sub("", text).replace(" ", "")
+        if not _HEX.fullmatch(text) or len(text) not in ALGORITHMS:
             raise IndicatorError(_("A file hash is 32 (MD5), 40 (SHA-1) or 64 (SHA-256) hexadecimal characters."))
         flags = (_("This is the hash of an empty file."),) if text in _EMPTY_FILE else ()
         return Normalised(value=text, display=text, flags=flags, extra={"algorithm": ALGORITHMS[len(text)]})

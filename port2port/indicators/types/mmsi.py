@@ -58,6 +58,10 @@ def _station(digits: str) -> tuple[str, str]:
     return "ship", digits[:3]
 
 
+_PREFIX_AND_SPACES = re.compile(r"^MMSI[\s:.#-]*|\s")
+_NINE_DIGITS = re.compile(r"[0-9]{9}")
+
+
 class Mmsi(IndicatorType):
     kind = "mmsi"
     label = _("MMSI")
@@ -65,8 +69,8 @@ class Mmsi(IndicatorType):
 
     def normalise(self, raw: str) -> Normalised:
         text = clean_input(raw, what=self.label).upper()
-        digits = re.sub(r"^MMSI[\s:.#-]*|\s", "", text)
-        if not re.fullmatch(r"[0-9]{9}", digits):
+        digits = _PREFIX_AND_SPACES.sub("", text)
+        if not _NINE_DIGITS.fullmatch(digits):
             raise IndicatorError(_("An MMSI is nine digits, e.g. 205123000."))
         station, mid = _station(digits)
         extra = {"station": station, "mid": mid or None, "flag_state": MID_COUNTRY.get(int(mid)) if mid else None}

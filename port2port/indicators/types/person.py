@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from .base import IndicatorError, IndicatorType, Normalised, clean_input, collapse_spaces, strip_diacritics
 
 _PSEUDONYM = re.compile(r"^[0-9a-f]{64}$")
+_NOT_LETTERS = re.compile(r"[^A-Z ]+")
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 
 
@@ -35,7 +36,7 @@ def default_pepper() -> bytes:
 
 def normalise_name(name: str) -> str:
     """Upper case, no accents or punctuation, words sorted: 'Jan Janssens' = 'JANSSENS, Jan'."""
-    words = re.sub(r"[^A-Z ]+", " ", strip_diacritics(name).upper()).split()
+    words = _NOT_LETTERS.sub(" ", strip_diacritics(name).upper()).split()
     return " ".join(sorted(words))
 
 

@@ -9,6 +9,10 @@ from .base import IndicatorError, IndicatorType, Normalised, clean_input, compac
 _KEYWORDS = r"(?:seal|seals|zegel|zegelnummer|verzegeling|scell[ée]s?|plomb|plombe|siegel|plombennummer)"
 
 
+_NOT_ON_A_SEAL = re.compile(r"[^0-9A-Za-z\s./#-]")
+_DIGIT = re.compile(r"[0-9]")
+
+
 class SealNumber(IndicatorType):
     kind = "seal"
     label = _("Seal number")
@@ -18,10 +22,10 @@ class SealNumber(IndicatorType):
 
     def normalise(self, raw: str) -> Normalised:
         text = clean_input(raw, what=self.label)
-        if re.search(r"[^0-9A-Za-z\s./#-]", text):
+        if _NOT_ON_A_SEAL.search(text):
             raise IndicatorError(_("A seal number holds only letters, digits and separators."))
         value = compact_alnum(text)
-        if not 4 <= len(value) <= 20 or not re.search(r"[0-9]", value):
+        if not 4 <= len(value) <= 20 or not _DIGIT.search(value):
             raise IndicatorError(_("A seal number has 4 to 20 letters and digits, at least one of them a digit."))
         return Normalised(value=value, display=value, fuzzy_key=fold_misreads(value))
 

@@ -19,6 +19,7 @@ from .base import IndicatorError, IndicatorType, Normalised, clean_input
 
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 _SHAPE = re.compile(r"^([A-Za-z]{3})([0-9A-Za-z]{12})([0-9A-Za-z])(?:-?([0-9A-Za-z]{3}))?$")
+_SPACE = re.compile(r"\s")
 # EASA member states register UAS operators: the EU, Iceland, Liechtenstein, Norway, Switzerland.
 EASA_STATES = frozenset(
     "AUT BEL BGR HRV CYP CZE DNK EST FIN FRA DEU GRC HUN IRL ITA LVA LTU LUX MLT NLD POL PRT ROU "
@@ -44,7 +45,7 @@ class UasOperatorId(IndicatorType):
     )
 
     def normalise(self, raw: str) -> Normalised:
-        text = re.sub(r"\s", "", clean_input(raw, what=self.label))
+        text = _SPACE.sub("", clean_input(raw, what=self.label))
         match = _SHAPE.match(text)
         if not match:
             raise IndicatorError(_("An EU UAS operator number is a 3-letter country code and 13 letters and digits, e.g. BEL87astrdge12k8."))

@@ -11,6 +11,7 @@ from .base import IndicatorError, IndicatorType, Normalised, clean_input
 from .domain import refang, registrable_domain, to_ascii
 
 _SCHEMES = {"http": 80, "https": 443, "ftp": 21, "sftp": 22, "ftps": 990}
+_SPACE = re.compile(r"\s")
 _FANGS = ((re.compile(r"^h[xX]{2}p(s?)", re.IGNORECASE), r"http\1"), (re.compile(r"^fxp", re.IGNORECASE), "ftp"))
 
 
@@ -30,7 +31,7 @@ class Url(IndicatorType):
 
     def normalise(self, raw: str) -> Normalised:
         text = _refang_url(clean_input(raw, what=self.label)).rstrip(".,;:!?)]}>'\"")
-        if re.search(r"\s", text):
+        if _SPACE.search(text):
             raise IndicatorError(_("A URL has no spaces."))
         parts = _split(text)
         host = _host(parts.hostname or "")
