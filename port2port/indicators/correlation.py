@@ -4,7 +4,7 @@ There is no table of pairs (MISP's 150 million correlation rows). A report's ind
 looked up on the (kind, value) index, and on (kind, fuzzy_key) for misread plates and vessel
 names, through the reader's visibility rule, so a match in a report the reader may not see is
 never returned, counted, or placed on a map. `correlate` runs a fixed number of queries
-whatever the number of indicators (five, plus the two that read the viewer's memberships when
+whatever the number of indicators (four, plus the two that read the viewer's memberships when
 given a user).
 """
 
@@ -23,6 +23,14 @@ FUZZY_KINDS = ("plate", "vessel_name")
 MATCHES_SHOWN = 20
 _NEWEST_REPORT_FIRST = (F("report__occurred_at").desc(), F("id").desc())
 _WITH_REPORT = ("report", "report__port", "report__owner_org")
+# What a match shows (the report's title, port, date, label and owner): loading the whole
+# report row, narrative included, for each of up to 2,000 matches cost more than the lookup.
+_MATCH_FIELDS = (
+    "id", "report_id", "kind", "value", "display", "fuzzy_key", "owner_note",
+    "report__id", "report__title", "report__occurred_at", "report__tlp", "report__port_id", "report__owner_org_id",
+    "report__port__id", "report__port__name", "report__port__locode",
+    "report__owner_org__id", "report__owner_org__name", "report__owner_org__short_name",
+)
 
 
 @dataclass
@@ -60,14 +68,13 @@ def correlate(report, viewer, *, include_common: bool = False) -> list[Correlati
     _mark_benign(results)
     looked_up = {key: c for key, c in results.items() if not c.benign}
     shown = {key: c for key, c in looked_up.items() if include_common or not c.common}
-    for key, total in _exact_counts(visible, shown).items():
-        shown[key].total = total
     for correlation in looked_up.values():
         if correlation.common and not include_common:
             correlation.total = settings.CORRELATION_COMMON_THRESHOLD + 1
-    wanted = [key for key, c in shown.items() if c.total]
-    for match in _hide_notes(_exact_matches(visible, wanted), viewer):
-        results[(match.kind, match.value)].matches.append(match)
+    for match in _hide_notes(_exact_matches(visible, list(shown)), viewer):
+        correlation = results[(match.kind, match.value)]
+        correlation.matches.append(match)
+        correlation.total = match.total
     _add_fuzzy(visible, shown, viewer)
     return list(results.values())
 
@@ -102,25 +109,21 @@ def _mark_benign(results: dict) -> None:
         results[(entry.kind, entry.value)].benign = entry.reason
 
 
-def _exact_counts(visible, results: dict) -> dict:
-    if not results:
-        return {}
-    rows = (visible.filter(_kind_value_q(results)).values("kind", "value")
-            .annotate(n=Count("report", distinct=True)).order_by())
-    return {(row["kind"], row["value"]): row["n"] for row in rows}
-
-
 def _newest_per(partition: list[str]) -> Window:
     return Window(RowNumber(), partition_by=[F(name) for name in partition], order_by=_NEWEST_REPORT_FIRST)
 
 
 def _exact_matches(visible, keys) -> list[Indicator]:
-    """At most MATCHES_SHOWN newest matches per value, in one query (a window per value, so a
-    common value asked for does not drag its thousands of rows into Python)."""
+    """At most MATCHES_SHOWN newest matches per value, each with `total`, the number of all
+    visible matches of its value, in one query (windows per value, so a common value asked for
+    does not drag its thousands of rows into Python)."""
     if not keys:
         return []
-    rows = (visible.filter(_kind_value_q(keys)).annotate(rank=_newest_per(["kind", "value"]))
-            .filter(rank__lte=MATCHES_SHOWN).select_related(*_WITH_REPORT).order_by(*_NEWEST_REPORT_FIRST))
+    per_value = [F("kind"), F("value")]
+    rows = (visible.filter(_kind_value_q(keys))
+            .annotate(rank=_newest_per(["kind", "value"]), total=Window(Count("id"), partition_by=per_value))
+            .filter(rank__lte=MATCHES_SHOWN).select_related(*_WITH_REPORT).only(*_MATCH_FIELDS)
+            .order_by(*_NEWEST_REPORT_FIRST))
     return list(rows)
 
 
@@ -137,7 +140,7 @@ def _add_fuzzy(visible, shown: dict, viewer) -> None:
     own_values = _kind_value_q((c.indicator.kind, c.indicator.value) for group in wanted.values() for c in group)
     rows = (visible.filter(_kind_value_q(wanted, "fuzzy_key")).exclude(own_values)
             .annotate(rank=_newest_per(["kind", "fuzzy_key"])).filter(rank__lte=MATCHES_SHOWN)
-            .select_related(*_WITH_REPORT).order_by(*_NEWEST_REPORT_FIRST))
+            .select_related(*_WITH_REPORT).only(*_MATCH_FIELDS).order_by(*_NEWEST_REPORT_FIRST))
     for match in _hide_notes(rows, viewer):
         for correlation in wanted[(match.kind, match.fuzzy_key)]:
             correlation.fuzzy.append(match)

@@ -214,11 +214,11 @@ def test_correlation_costs_the_same_number_of_queries_for_any_number_of_indicato
     misread_plates = [(k, r.replace("ABC", "A8C")) for k, r in items if k == "plate"]
     with_indicators(b_report(world, day=6), world.analyst_b, *misread_plates)
     viewer = viewer_for(world.analyst_a)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(4):
         results = correlation.correlate(mine, viewer)
     assert sum(len(r.matches) for r in results) == size
     assert sum(len(r.fuzzy) for r in results) == len(misread_plates)
-    with django_assert_max_num_queries(7):  # two more to read the person's memberships
+    with django_assert_max_num_queries(6):  # two more to read the person's memberships
         correlation.correlate(mine, world.analyst_a, include_common=True)
 
 
