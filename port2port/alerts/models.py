@@ -7,6 +7,7 @@ through that rule, so a person who left the organisation is not told.
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -35,9 +36,10 @@ class Rule(models.Model):
     # A window that may wrap midnight (22:00–06:00 is "night"); both empty: at any time.
     active_from = models.TimeField(_("from"), null=True, blank=True)
     active_until = models.TimeField(_("until"), null=True, blank=True)
-    threshold = models.PositiveIntegerField(_("events"), default=1,
+    threshold = models.PositiveIntegerField(_("events"), default=1, validators=[MinValueValidator(1)],
                                             help_text=_("Raise the alert from this many events within the period."))
-    period_minutes = models.PositiveIntegerField(_("period (minutes)"), default=10)
+    period_minutes = models.PositiveIntegerField(_("period (minutes)"), default=10,
+                                                 validators=[MinValueValidator(1), MaxValueValidator(7 * 24 * 60)])
     allowlist = models.JSONField(_("authorised drones"), default=list, blank=True,
                                  help_text=_("Serial numbers of drones that may fly here."))
     severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices, default=Severity.HIGH)
