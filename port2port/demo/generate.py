@@ -28,7 +28,7 @@ from port2port.organisations.models import OrganisationKind, people_nameable_for
 from port2port.reports import actions as report_actions
 from port2port.reports.models import Category, ModusOperandi, Report
 
-from . import narratives
+from . import narratives, sensors
 from .network import DEMO_PASSWORD, ORGANISATIONS, PLATFORM_ADMIN, SHARING_GROUPS, OrganisationSpec, Place
 
 SEED = 2026
@@ -142,6 +142,7 @@ def load(*, report_count: int = REPORT_COUNT, now: datetime | None = None) -> Su
     now = now or timezone.now()
     for _ in range(report_count):
         file_report(rng, network, now, summary)
+    sensors.equip(network, now)
     return summary
 
 
