@@ -91,9 +91,27 @@ class Command(BaseCommand):
             extras = [p.email.split("@")[0] + "@" for p in spec.people if p.email.split("@")[0] not in ROLE_ACCOUNTS]
             also = f" (also {', '.join(extras)})" if extras else ""
             lines.append(f"    @{spec.domain:<30} {spec.name}{also}")
-        lines += ["", f"  Try analyst@{ORGANISATIONS[0].domain} first.", ""]
+        lines += [
+            "",
+            f"  Try analyst@{ORGANISATIONS[0].domain} first.",
+            "",
+            "Antwerp-Bruges and North Sea Port have drone detectors, AI cameras and gate readers. To see",
+            "them send events and raise live alerts, run this in another terminal, in the same folder:",
+            f"  {simulate_command(url, data_dir)}",
+            "",
+        ]
         self.stdout.write("\n".join(lines))
         self.stdout.flush()
+
+
+def simulate_command(url: str, data_dir: Path) -> str:
+    """`port2port simulate`, with the options that point it at this demo when they are not the defaults."""
+    command = "port2port simulate"
+    if url.rstrip("/") != "http://127.0.0.1:8000":
+        command += f" --url {url.rstrip('/')}"
+    if data_dir != Path("data").resolve():
+        command += f" --data-dir {data_dir}"
+    return command
 
 
 def require_free_port(host: str, port: int) -> None:
