@@ -239,6 +239,8 @@ def _remote_id_record(sensor: SensorSpec, seen: Observation) -> dict:
     drone = seen.drone or HOBBY_DRONES[0]
     after_hour = seen.at.astimezone(UTC)
     frame = {
+        # The receiver's own frame number: Remote ID stamps frames only to a tenth of a second.
+        "id": f"{sensor.code}/{seen.prefix}-{seen.number:06d}",
         "receiver": sensor.code,
         "received_at": _iso(seen.at + timedelta(milliseconds=320)),
         "transport": "BT5",

@@ -60,6 +60,7 @@ def test_the_scripted_incidents_raise_the_alerts_they_promise(simulated):
     new_alert_of(alerts, "Three badges refused at Deurganck gate 4 turnstile")
     new_alert_of(alerts, "Three badges refused at Kluizendok gate 1")
     assert "Alerts raised or grown during the run" in simulated.printed
+    assert "Shared with the network as GREEN by Port of Antwerp-Bruges: Drone detected at Zeebrugge" in simulated.printed
     assert "Drone over Deurganck dock" in simulated.printed
 
 

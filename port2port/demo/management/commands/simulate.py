@@ -34,8 +34,10 @@ from django_tasks_db.models import DBTaskResult
 
 from port2port.alerts.models import Alert
 from port2port.core.permissions import Role
+from port2port.core.sharing import Audience, Tlp
 from port2port.demo import sensors as demo
 from port2port.organisations.models import Membership
+from port2port.reports.models import Report
 from port2port.sensors import actions as sensor_actions
 from port2port.sensors.events import EventKind
 from port2port.sensors.models import Sensor
@@ -45,7 +47,8 @@ MOST_PER_BATCH = 500
 HTTP_TIMEOUT = 30
 # How long to wait at the end for the worker to run the rules over the last batches.
 SETTLE_SECONDS = 15
-RULES_TASK = "port2port.alerts.tasks.evaluate_events"
+# The worker's tasks that turn the run's batches into alerts and network summaries.
+ALERT_TASKS = ("port2port.alerts.tasks.evaluate_events", "port2port.alerts.tasks.after_new_alert")
 # The share of background events each kind of sensor sends.
 BACKGROUND_WEIGHTS = {"drone_rf": 3, "drone_remote_id": 3, "camera": 2, "access_control": 2}
 DOORS_WITHOUT_RULES = ("Crew gate B", "Office block door 3", "Truck lane 2 exit")
@@ -183,9 +186,13 @@ class Run:
         self.out.flush()
 
     def background(self, elapsed: float) -> list[Planned]:
-        wanted = int(self.rate * elapsed) - self.background_sent
-        self.background_sent += max(0, wanted)
-        return [background_event(self, elapsed) for _ in range(max(0, wanted))]
+        """The background events due by now, their times spread over the last tick (a receiver
+        stamps each frame to the millisecond; two at once would be one frame)."""
+        wanted = max(0, int(self.rate * elapsed) - self.background_sent)
+        self.background_sent += wanted
+        now = timezone.now()
+        return [background_event(self, elapsed, now - timedelta(seconds=TICK_SECONDS * n / wanted))
+                for n in range(wanted)]
 
     def send(self, due: list[Planned]) -> None:
         by_sensor = defaultdict(list)
@@ -228,7 +235,16 @@ class Run:
             self.out.write(f"  {alert.organisation.short_name or alert.organisation.name:<16} {port:<11} "
                            f"{alert.get_severity_display():<7} {alert.get_status_display():<13} "
                            f"{alert.event_count:>5} events  {alert.title}\n")
+        self.report_summaries()
         self.out.write("Open the demo's alert inbox to see them (officer@antwerp-bruges.demo, officer@northseaport.demo).\n")
+
+
+    def report_summaries(self) -> None:
+        shared = (Report.objects.filter(created_at__gte=self.began, tlp=Tlp.GREEN, audience=Audience.NETWORK,
+                                        owner_org__auto_shares__isnull=False)
+                  .select_related("owner_org").distinct().order_by("created_at"))
+        for report in shared:
+            self.out.write(f"  Shared with the network as GREEN by {report.owner_org.name}: {report.title}\n")
 
 
 def officer_of(sensor: Sensor):
@@ -272,7 +288,7 @@ def problem_detail(error: urllib.error.HTTPError) -> str:
 def wait_for_rules() -> bool:
     """Give the worker time to run the rules over the last batches; False if it did not."""
     deadline = time.monotonic() + SETTLE_SECONDS
-    while DBTaskResult.objects.filter(task_path=RULES_TASK, status__in=("READY", "RUNNING")).exists():
+    while DBTaskResult.objects.filter(task_path__in=ALERT_TASKS, status__in=("READY", "RUNNING")).exists():
         if time.monotonic() > deadline:
             return False
         time.sleep(0.5)
@@ -281,13 +297,13 @@ def wait_for_rules() -> bool:
 
 # --- What happens -----------------------------------------------------------------------------
 
-def background_event(run: Run, elapsed: float) -> Planned:
+def background_event(run: Run, elapsed: float, now: datetime) -> Planned:
     """Ordinary traffic, which no rule is about: drones outside the restricted zones, the ports'
     own inspection drones inside them, people crossing lines, doors held open."""
     rng = run.rng
     kind = rng.choices(list(BACKGROUND_WEIGHTS), weights=list(BACKGROUND_WEIGHTS.values()))[0]
     spec = rng.choice([s for site in demo.SITES for s in site.sensors if s.kind == kind])
-    feed, now = run.feeds[spec.name], timezone.now()
+    feed = run.feeds[spec.name]
     number = feed.next_number()
     if kind == "camera":
         seen = demo.Observation(rng.choices((EventKind.LINE_CROSSING, EventKind.INTRUSION), weights=(4, 1))[0],
