@@ -15,12 +15,34 @@ from collections.abc import Callable, Sequence
 from django.db import connections, models, router
 
 
+class EncodedJSON(str):
+    """JSON text already encoded (and checked) by the caller, for a JSONField column: stored
+    as it is instead of being encoded again."""
+
+
+def _encoded_json_parameter(connection) -> Callable:
+    if connection.vendor == "postgresql":
+        from psycopg.types.json import Jsonb
+
+        return lambda text: Jsonb(text, dumps=str)  # already JSON: sent as it is, typed jsonb
+    return str
+
+
 def _converter(field: models.Field, connection) -> Callable | None:
     """How a Python value of this column becomes a database parameter (None: as it is)."""
     if isinstance(field, models.JSONField):
         # Most rows carry an empty list or dict: encode those once, not once per row.
         empty = {list: field.get_db_prep_save([], connection), dict: field.get_db_prep_save({}, connection)}
-        return lambda value: empty[type(value)] if not value and type(value) in empty else field.get_db_prep_save(value, connection)
+        encoded = _encoded_json_parameter(connection)
+
+        def convert(value):
+            if isinstance(value, EncodedJSON):
+                return encoded(value)
+            if not value and type(value) in empty:
+                return empty[type(value)]
+            return field.get_db_prep_save(value, connection)
+
+        return convert
     if isinstance(field, models.DateTimeField):
         return connection.ops.adapt_datetimefield_value
     return None

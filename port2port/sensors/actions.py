@@ -254,7 +254,7 @@ def _row(sensor: Sensor, event: EventIn, zone: Zone | None, now) -> tuple:
     return (sensor.pk, sensor.organisation_id, event.external_id, event.kind, event.occurred_at, now,
             event.latitude, event.longitude, event.altitude_m, zone.pk if zone else None, event.zone,
             event.confidence, event.drone_serial, event.drone_model, event.rf_band, event.track_id, badge,
-            event.operator_id, event.raw)
+            event.operator_id, bulk.EncodedJSON(event.raw_json) if event.raw_json else event.raw)
 
 
 @transaction.atomic

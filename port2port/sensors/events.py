@@ -80,6 +80,9 @@ class EventIn:
     badge_id: str = ""
     operator_id: str = ""
     raw: dict = dataclasses.field(default_factory=dict)
+    # `raw` as JSON text, written by validate() while checking it, so that storing the event
+    # does not encode it a second time.
+    raw_json: str = dataclasses.field(default="", compare=False, repr=False)
 
 
 class EventError(Exception):
@@ -111,10 +114,12 @@ def validate(event: EventIn, *, now: datetime) -> EventIn:
     errors.update(_position_errors(event))
     errors.update(_measure_errors("confidence", event.confidence, CONFIDENCE_RANGE))
     errors.update(_text_errors(event))
-    errors.update(_raw_errors(event.raw))
+    raw_errors, event.raw_json = _checked_raw(event.raw)
+    errors.update(raw_errors)
     if errors:
         raise EventError(errors)
-    return dataclasses.replace(event, occurred_at=event.occurred_at.astimezone(timezone.utc))
+    event.occurred_at = event.occurred_at.astimezone(timezone.utc)
+    return event
 
 
 def _identity_errors(event):
@@ -176,17 +181,18 @@ def _text_errors(event):
     return errors
 
 
-def _raw_errors(raw):
+def _checked_raw(raw) -> tuple[dict, str]:
+    """(errors, the payload as JSON text)."""
     if not isinstance(raw, dict):
-        return {"raw": _("must be a JSON object")}
+        return {"raw": _("must be a JSON object")}, ""
     try:
-        text = json.dumps(raw, allow_nan=False)
+        text = json.dumps(raw, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
     except (TypeError, ValueError, RecursionError):
-        return {"raw": _("must be plain JSON (no NaN or infinity)")}
+        return {"raw": _("must be plain JSON (no NaN or infinity)")}, ""
     # PostgreSQL's jsonb refuses \u0000, so such a record could be read but never stored.
     if "\\u0000" in text and _ESCAPED_NUL.search(text):
-        return {"raw": _("must not contain NUL characters")}
-    return {}
+        return {"raw": _("must not contain NUL characters")}, ""
+    return {}, text
 
 
 # A NUL written by json.dumps: \u0000 not itself escaped (an odd run of backslashes before "u").

@@ -117,3 +117,31 @@ def test_the_kind_is_checked_by_validate_not_guessed():
     with pytest.raises(EventError) as caught:
         validate(event, now=NOW)
     assert set(caught.value.errors) == {"kind"}
+
+
+def _records_to_compare():
+    """The fixtures' records, and variations of them that must take the careful way."""
+    base = json.loads((FIXTURES / "p2p_batch.json").read_text())
+    odd = [
+        {**base[0], "id": 17}, {**base[0], "id": True}, {**base[0], "id": ""}, {**base[0], "kind": ""},
+        {**base[0], "lat": "51.2"}, {**base[0], "lat": True}, {**base[0], "lat": None, "lon": None},
+        {**base[0], "time": "2025-06-03T21:14:07"}, {**base[0], "time": 1748985247}, {**base[0], "time": "soon"},
+        {**base[0], "drone": None}, {**base[0], "drone": []}, {**base[0], "drone": {"serial": 5}},
+        {**base[0], "drone": {"colour": "red"}}, {**base[0], "extra": []}, {**base[0], "extra": {"a": 1}},
+        {**base[0], "latitude": 51.0}, {**base[0], "zone": "  Quay 5  "}, {**base[0], "badge_id": 1234},
+        [], "text", None,
+    ]
+    return base + odd
+
+
+@pytest.mark.parametrize("record", _records_to_compare())
+def test_the_quick_reading_gives_what_the_careful_reading_gives(record):
+    from port2port.sensors.adapters import native
+
+    quick = native._well_formed(record)
+    try:
+        careful = native._careful(record)
+    except EventError:
+        assert quick is None  # a record with a problem never takes the quick way
+        return
+    assert quick is None or quick == careful
