@@ -49,6 +49,9 @@ def _clean_rule(rule: Rule) -> None:
         raise ValidationError({"allowlist": _("List the serial numbers of authorised drones, one per line.")})
     rule.allowlist = sorted({serial.strip().upper() for serial in rule.allowlist if serial.strip()})
     rule.name = (rule.name or "").strip()
+    if (rule.active_from is None) != (rule.active_until is None):
+        missing = "active_until" if rule.active_until is None else "active_from"
+        raise ValidationError({missing: _("Give both ends of the time window, or neither.")})
     rule.full_clean()
 
 
@@ -105,16 +108,18 @@ def evaluate_events(event_ids: list[int]) -> list[Alert]:
     touched = []
     for rule in Rule.objects.filter(organisation_id=organisation_id, is_active=True):
         matching = [event for event in events if rule_matches(rule, event)]
-        if matching and _threshold_met(rule, matching):
-            touched.append(_raise_or_extend(rule, matching))
+        counted = _counted_events(rule, matching) if matching else None
+        if counted:
+            touched.append(_raise_or_extend(rule, counted))
     return touched
 
 
-def _threshold_met(rule: Rule, matching: list[Event]) -> bool:
-    """At least `threshold` matching events within `period` up to the newest of them, counting
-    those of earlier batches too."""
+def _counted_events(rule: Rule, matching: list[Event]) -> list[Event] | None:
+    """The events that meet the rule's threshold, oldest first: the batch's own, and those of
+    earlier batches within `period` before its newest when the batch alone is not enough.
+    None while the threshold is not met."""
     if len(matching) >= rule.threshold:
-        return True
+        return matching
     newest = matching[-1].occurred_at
     earlier = (Event.objects.filter(organisation_id=rule.organisation_id, kind=rule.event_kind,
                                     occurred_at__gte=newest - timedelta(minutes=rule.period_minutes),
@@ -122,13 +127,13 @@ def _threshold_met(rule: Rule, matching: list[Event]) -> bool:
                .exclude(pk__in=[event.pk for event in matching]).order_by("-occurred_at"))
     if rule.zone_id is not None:
         earlier = earlier.filter(zone_id=rule.zone_id)
-    needed = rule.threshold - len(matching)
-    found = 0
-    for event in earlier.only("id", "kind", "zone_id", "drone_serial", "occurred_at").iterator(chunk_size=500):
-        found += rule_matches(rule, event)
-        if found >= needed:
-            return True
-    return False
+    needed, found = rule.threshold - len(matching), []
+    for event in earlier.select_related("sensor").iterator(chunk_size=500):
+        if rule_matches(rule, event):
+            found.append(event)
+            if len(found) >= needed:
+                return sorted(found + matching, key=lambda e: (e.occurred_at, e.pk))
+    return None
 
 
 @transaction.atomic

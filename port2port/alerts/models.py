@@ -31,7 +31,7 @@ class Rule(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="alert_rules")
     name = models.CharField(_("name"), max_length=100)
     event_kind = models.CharField(_("event kind"), max_length=24, choices=EventKind.choices)
-    zone = models.ForeignKey(Zone, on_delete=models.CASCADE, null=True, blank=True, related_name="rules",
+    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, null=True, blank=True, related_name="rules",
                              verbose_name=_("zone"), help_text=_("Empty: anywhere."))
     # A window that may wrap midnight (22:00–06:00 is "night"); both empty: at any time.
     active_from = models.TimeField(_("from"), null=True, blank=True)

@@ -62,6 +62,14 @@ def _clean_outline(outline) -> list:
     return points
 
 
+def _unique_name(model, instance) -> None:
+    """A sensor or zone name is unique in its organisation; say so on the name field (the
+    constraint alone would answer without naming it)."""
+    taken = model.objects.filter(organisation_id=instance.organisation_id, name__iexact=instance.name)
+    if taken.exclude(pk=instance.pk).exists():
+        raise ValidationError({"name": _("Your organisation already has one by this name.")})
+
+
 def _own_port(organisation, port) -> Port | None:
     if port is not None and port.organisation_id != organisation.pk:
         raise ValidationError({"port": _("Choose one of your organisation's ports.")})
@@ -74,6 +82,7 @@ def define_zone(*, acting_user, organisation: Organisation, name: str, outline, 
     require_sensor_manager(acting_user, organisation)
     zone = Zone(organisation=organisation, name=(name or "").strip(), kind=kind, outline=_clean_outline(outline),
                 port=_own_port(organisation, port))
+    _unique_name(Zone, zone)
     zone.full_clean()
     zone.save()
     audit.record("sensors.zone.define", actor=acting_user, organisation_id=organisation.pk, target=zone, ip=ip)
@@ -90,6 +99,7 @@ def change_zone(zone: Zone, *, acting_user, ip=None, **changes) -> Zone:
     for name in ("name", "kind", "outline", "port"):
         if name in changes:
             setattr(zone, name, changes[name].strip() if name == "name" else changes[name])
+    _unique_name(Zone, zone)
     zone.full_clean()
     zone.save()
     audit.record("sensors.zone.change", actor=acting_user, organisation_id=zone.organisation_id, target=zone,
@@ -99,7 +109,12 @@ def change_zone(zone: Zone, *, acting_user, ip=None, **changes) -> Zone:
 
 @transaction.atomic
 def delete_zone(zone: Zone, *, acting_user, ip=None) -> None:
+    """Delete a zone no alert rule watches (a rule would otherwise vanish with it, silently)."""
     require_sensor_manager(acting_user, zone.organisation)
+    rules = [rule.name for rule in zone.rules.all()]
+    if rules:
+        raise ValidationError({"zone": _("Alert rules watch this zone: %(rules)s. Change or delete them first.")
+                               % {"rules": ", ".join(rules)}})
     audit.record("sensors.zone.delete", actor=acting_user, organisation_id=zone.organisation_id, target=zone, ip=ip)
     zone.delete()
 
@@ -116,6 +131,7 @@ def _check_sensor(sensor: Sensor, zones) -> None:
     if any(zone.organisation_id != sensor.organisation_id for zone in zones):
         raise ValidationError({"zones": _("Choose zones of your own organisation.")})
     _own_port(sensor.organisation, sensor.port)
+    _unique_name(Sensor, sensor)
     sensor.full_clean()
 
 
@@ -232,12 +248,30 @@ class ZoneFinder:
         return next((zone for zone in self.zones if zone.contains(event.latitude, event.longitude)), None)
 
 
+BADGE_PLACEHOLDER = "(badge, pseudonymised)"
+
+
+def without_badge(raw, badge_id: str):
+    """The payload with the badge number taken out wherever it appears, so that only the keyed
+    hash of a badge is ever stored (a badge identifies a person)."""
+    if isinstance(raw, dict):
+        return {key: without_badge(value, badge_id) for key, value in raw.items()}
+    if isinstance(raw, list):
+        return [without_badge(value, badge_id) for value in raw]
+    if isinstance(raw, (str, int)) and not isinstance(raw, bool) and str(raw).strip() == badge_id:
+        return BADGE_PLACEHOLDER
+    return raw
+
+
 def read_events(adapter: Adapter, records: list, now) -> tuple[list[EventIn | None], list[Fate]]:
     """Convert and check each record; a bad record is rejected alone, naming its fields."""
     events, fates = [], []
     for index, record in enumerate(records):
         try:
-            event = validate(adapter.convert(record), now=now)
+            event = adapter.convert(record)
+            if event.badge_id:
+                event.raw = without_badge(event.raw, event.badge_id)
+            event = validate(event, now=now)
         except EventError as error:
             external_id = record.get("id", "") if isinstance(record, dict) else ""
             fates.append(Fate(index, str(external_id)[:200], REJECTED,

@@ -63,7 +63,7 @@ def test_a_threshold_counts_events_within_the_period_across_batches(send, world,
     send([native_event(2, kind="badge_denied", badge_id="B-1", time=(now - timedelta(minutes=5)).isoformat())])
     assert not Alert.objects.exists()
     send([native_event(3, kind="badge_denied", badge_id="B-1", time=(now - timedelta(minutes=1)).isoformat())])
-    assert Alert.objects.get().event_count == 1  # the alert holds the batch that met the threshold
+    assert Alert.objects.get().event_count == 3  # the events that met the threshold, all batches
 
 
 def test_events_spread_wider_than_the_period_do_not_meet_the_threshold(send, world, rig):
@@ -159,8 +159,9 @@ def test_a_rule_window_needs_both_ends(world):
 
     from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         rule(world, active_from=time(22))
+    assert "active_until" in error.value.message_dict
 
 
 def test_handling_an_alert_moves_its_status_and_is_audited(send, world, rig):
@@ -189,3 +190,14 @@ def test_people_of_other_organisations_cannot_handle_an_alert(send, world, rig):
             actions.acknowledge_alert(alert, acting_user=person)
     with pytest.raises(ValidationError):
         actions.assign_alert(alert, acting_user=world.analyst_a, assignee=world.analyst_b)
+
+
+def test_a_zone_watched_by_a_rule_cannot_be_deleted(world, rig):
+    from django.core.exceptions import ValidationError
+
+    from port2port.sensors.actions import delete_zone
+
+    rule(world, zone=rig.zone)
+    with pytest.raises(ValidationError) as error:
+        delete_zone(rig.zone, acting_user=world.officer_a)
+    assert "Drone over the quay" in error.value.message_dict["zone"][0]

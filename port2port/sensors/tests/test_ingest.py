@@ -68,6 +68,24 @@ def test_a_badge_is_stored_only_as_a_keyed_hash(client, rig):
     event = Event.objects.get()
     assert event.badge_hash and "0042" not in event.badge_hash
     assert len(event.badge_hash) == 64
+    assert "BADGE-0042" not in json.dumps(event.raw) and event.raw["badge_id"] == "(badge, pseudonymised)"
+
+
+def test_a_badge_in_a_csv_row_is_not_kept_in_the_payload(client, rig, world):
+    actions.change_sensor(rig.sensor, acting_user=world.officer_a, adapter="access_control")
+    at = (timezone.now() - timedelta(minutes=1)).isoformat()
+    body = f"id,time,event,door,badge_id\nac-1,{at},access_denied,Gate 3,04A1B2C3\n"
+    response = post(client, rig, body, content_type="text/csv")
+    assert response.json()["accepted"] == 1, response.content
+    assert "04A1B2C3" not in json.dumps(Event.objects.get().raw)
+
+
+def test_a_second_sensor_by_the_same_name_is_refused_on_the_name(rig, world):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        actions.register_sensor(acting_user=world.officer_a, organisation=world.org_a, name="rf DETECTOR 1")
+    assert "name" in error.value.message_dict
 
 
 def test_bad_events_are_rejected_one_by_one_naming_the_field(client, rig):
