@@ -26,6 +26,26 @@ ENDPOINTS = {
     ("/api/v1/indicators/{indicator_id}/sightings", "get"), ("/api/v1/indicators/{indicator_id}/sightings", "post"),
     ("/api/v1/watches", "get"), ("/api/v1/watches", "post"), ("/api/v1/watches/{watch_id}", "delete"),
     ("/api/v1/watches/hits", "get"), ("/api/v1/watches/interest", "get"),
+    # sensors (port2port/sensors/ingest_api.py, api.py)
+    ("/api/v1/ingest", "post"),
+    ("/api/v1/sensors", "get"), ("/api/v1/sensors", "post"),
+    ("/api/v1/sensors/{sensor_id}", "get"), ("/api/v1/sensors/{sensor_id}", "patch"),
+    ("/api/v1/sensors/{sensor_id}/credentials", "get"), ("/api/v1/sensors/{sensor_id}/credentials", "post"),
+    ("/api/v1/sensors/{sensor_id}/events", "get"),
+    ("/api/v1/sensor-credentials/{credential_id}", "delete"), ("/api/v1/sensor-credentials/{credential_id}/rotate", "post"),
+    ("/api/v1/zones", "get"), ("/api/v1/zones", "post"), ("/api/v1/zones/{zone_id}", "get"),
+    ("/api/v1/zones/{zone_id}", "patch"), ("/api/v1/zones/{zone_id}", "delete"),
+    # alerts (port2port/alerts/api.py)
+    ("/api/v1/alerts", "get"), ("/api/v1/alerts/{alert_id}", "get"),
+    ("/api/v1/alerts/{alert_id}/acknowledge", "post"), ("/api/v1/alerts/{alert_id}/assign", "post"),
+    ("/api/v1/alerts/{alert_id}/close", "post"), ("/api/v1/alerts/{alert_id}/escalate", "post"),
+    ("/api/v1/alerts/{alert_id}/deliveries", "get"),
+    ("/api/v1/alert-rules", "get"), ("/api/v1/alert-rules", "post"),
+    ("/api/v1/alert-rules/{rule_id}", "get"), ("/api/v1/alert-rules/{rule_id}", "patch"),
+    ("/api/v1/alert-subscriptions/{organisation_id}", "get"), ("/api/v1/alert-subscriptions/{organisation_id}", "put"),
+    ("/api/v1/webhooks", "get"), ("/api/v1/webhooks", "post"), ("/api/v1/webhooks/{webhook_id}", "delete"),
+    ("/api/v1/organisations/{organisation_id}/auto-share", "get"),
+    ("/api/v1/organisations/{organisation_id}/auto-share", "put"),
 }
 
 
