@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
+from django.http.request import RawPostDataException
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
@@ -174,6 +175,7 @@ TITLES = {
     404: lambda: _("Not found"),
     405: lambda: _("Method not allowed"),
     413: lambda: _("Content too large"),
+    415: lambda: _("Unsupported media type"),
     422: lambda: _("Invalid input"),
     429: lambda: _("Too many requests"),
 }
@@ -244,6 +246,13 @@ def _on_http_error(request, exc: HttpError):
 
 def _on_too_big(request, exc):
     return problem_response(413, _("The request is larger than the server accepts."))
+
+
+def _on_form_body(request, exc: RawPostDataException):
+    # A form or multipart body, already read as form data (for the CSRF check), where the
+    # endpoint wants the raw JSON document: say what to send instead of failing with a 500.
+    return problem_response(415, _("Send the body as application/json."),
+                            [_field_error("body", _("Send the body as application/json."))])
 
 
 def _on_permission_denied(request, exc: PermissionDenied):
@@ -410,6 +419,7 @@ api.add_exception_handler(HttpError, _on_http_error)
 api.add_exception_handler(Http404, not_found_response)
 api.add_exception_handler(PermissionDenied, _on_permission_denied)
 api.add_exception_handler(RequestDataTooBig, _on_too_big)
+api.add_exception_handler(RawPostDataException, _on_form_body)
 
 # The routers use nothing of this module but what they find on `request.auth`, so importing
 # them last cannot loop.

@@ -12,7 +12,7 @@ from port2port.organisations import actions as org_actions
 from port2port.organisations.models import ApiKey, ApiKeyScope, Membership
 from port2port.reports.models import Report
 
-from .api_helpers import NOT_FOUND, Api, api_key, problem, report_body
+from .api_helpers import NOT_FOUND, Api, api_key, bad_fields, problem, report_body
 
 
 # --- API keys -----------------------------------------------------------------------------------
@@ -211,3 +211,11 @@ def test_the_throttle_counts_in_the_shared_database_cache(world, settings):
     Api(world.analyst_b).get("/me")
     assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
     assert len(cache.get(f"p2p_api_throttle:user:{world.analyst_b.pk}")) == 1
+
+
+def test_a_form_body_where_json_is_expected_is_a_415_not_a_crash(world):
+    api = Api(world.analyst_a)
+    response = api.client.post("/api/v1/reports", {"title": "x"}, headers=api.headers)  # multipart
+    assert response.status_code == 415
+    assert bad_fields(response) == {"body"}
+    assert Report.objects.count() == 0
