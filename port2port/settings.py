@@ -336,6 +336,8 @@ P2P_PERSON_PEPPER = env("P2P_PERSON_PEPPER")
 SENSOR_CREDENTIAL_MAX_DAYS = env_int("P2P_SENSOR_CREDENTIAL_MAX_DAYS", 365)
 # Events older than this are refused (a sensor replaying an old buffer, or a wrong clock).
 SENSOR_EVENT_MAX_AGE_DAYS = env_int("P2P_SENSOR_EVENT_MAX_AGE_DAYS", 30)
+# `port2port prune_events` deletes events older than this (those of open alerts stay).
+SENSOR_EVENT_RETENTION_DAYS = env_int("P2P_SENSOR_EVENT_RETENTION_DAYS", 365)
 # Background tasks told of every batch of new events (apps above `sensors` consume them).
 SENSOR_EVENT_CONSUMERS = ["port2port.alerts.tasks.evaluate_events"]
 # Run once when `port2port worker` starts: puts the periodic checks (silent sensors, delivery

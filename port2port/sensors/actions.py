@@ -342,3 +342,23 @@ def _enqueue_rules(sensor_id: int, event_ids: list[int]) -> None:
     named in settings because they live in apps above this one."""
     for name in settings.SENSOR_EVENT_CONSUMERS:
         import_string(name).enqueue(sensor_id, event_ids)
+
+
+# --- Retention --------------------------------------------------------------------------------
+
+@transaction.atomic
+def prune_events(*, older_than_days: int) -> int:
+    """Delete events that happened more than `older_than_days` ago, except those counted in an
+    alert still open (someone is working on it). One audit record for the run."""
+    if older_than_days < 1:
+        raise ValidationError({"days": _("Keep at least one day of events.")})
+    before = timezone.now() - timedelta(days=older_than_days)
+    old = Event.objects.filter(occurred_at__lt=before).exclude(alerts__status__in=OPEN_ALERT_STATUSES)
+    deleted, _per_model = Event.objects.filter(pk__in=old.values("pk")).delete()
+    audit.record("sensors.prune", actor=None, organisation_id=None, target=None,
+                 detail={"before": before.isoformat(), "deleted": deleted})
+    return deleted
+
+
+# The alert statuses that keep their events (alerts sit above this app: named by value).
+OPEN_ALERT_STATUSES = ("new", "acknowledged", "escalated")

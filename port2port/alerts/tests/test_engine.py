@@ -201,3 +201,18 @@ def test_a_zone_watched_by_a_rule_cannot_be_deleted(world, rig):
     with pytest.raises(ValidationError) as error:
         delete_zone(rig.zone, acting_user=world.officer_a)
     assert "Drone over the quay" in error.value.message_dict["zone"][0]
+
+
+def test_pruning_deletes_old_events_but_keeps_those_of_open_alerts(send, world, rig):
+    from django.core.management import call_command
+
+    from port2port.sensors.models import Event
+
+    rule(world, event_kind=EventKind.INTRUSION)
+    old = (timezone.now() - timedelta(days=20)).isoformat()
+    send([native_event(1, time=old), native_event(2, kind="intrusion", time=old), native_event(3)])
+    call_command("prune_events", "--days", "10")
+    assert sorted(Event.objects.values_list("external_id", flat=True)) == ["evt-2", "evt-3"]
+    actions.close_alert(Alert.objects.get(), acting_user=world.analyst_a)
+    call_command("prune_events", "--days", "10")
+    assert list(Event.objects.values_list("external_id", flat=True)) == ["evt-3"]
