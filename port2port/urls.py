@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("port2port.organisations.urls")),
     path("reports/", include("port2port.reports.urls")),
     path("indicators/", include("port2port.indicators.urls")),
+    path("sensors/", include("port2port.sensors.urls")),
     path("api/v1/", include("port2port.api_urls")),
 ]
