@@ -14,5 +14,6 @@ urlpatterns = [
     path("reports/", include("port2port.reports.urls")),
     path("indicators/", include("port2port.indicators.urls")),
     path("sensors/", include("port2port.sensors.urls")),
+    path("alerts/", include("port2port.alerts.urls")),
     path("api/v1/", include("port2port.api_urls")),
 ]
