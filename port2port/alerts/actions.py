@@ -250,6 +250,7 @@ def escalate_alert(alert: Alert, *, acting_user, ip=None):
     from port2port.indicators.actions import NewIndicator, add_indicators  # indicators sit below; lazy: heavy import
 
     _require_handler(acting_user, alert)
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)  # two clicks make one report
     if alert.report_id:
         raise ValidationError({"alert": _("This alert is already a report.")})
     events = list(alert.events.order_by("occurred_at")[:500])
@@ -320,11 +321,17 @@ def subscribe(*, acting_user, organisation: Organisation, event_kinds=(), ports=
     return subscription
 
 
+# Each webhook costs the shared worker up to a few seconds a delivery when its receiver hangs.
+MAX_WEBHOOKS = 5
+
+
 @transaction.atomic
 def add_webhook(*, acting_user, organisation: Organisation, name: str, url: str, min_severity=Severity.HIGH,
                 ip=None) -> tuple[Webhook, str]:
     """A signed webhook for the organisation's alerts; the signing secret is shown once."""
     require_sensor_manager(acting_user, organisation)
+    if Webhook.objects.filter(organisation=organisation).count() >= MAX_WEBHOOKS:
+        raise ValidationError({"url": _("An organisation has at most %(n)d webhooks.") % {"n": MAX_WEBHOOKS}})
     try:
         check_url(url)
     except (UnsafeDestination, ValueError) as error:
@@ -351,6 +358,8 @@ def set_auto_share(*, acting_user, organisation: Organisation, event_kinds, ip=N
     """Which event kinds the organisation shares with the network as GREEN summaries."""
     require_sensor_manager(acting_user, organisation)
     kinds = sorted(set(event_kinds))
+    if kinds and not organisation.is_network_member:
+        raise ValidationError({"event_kinds": _("Only members of the network share with it.")})
     if any(kind not in SHAREABLE_KINDS for kind in kinds):
         raise ValidationError({"event_kinds": _("Only drone sightings, intrusions and tampering are shared automatically.")})
     AutoShare.objects.filter(organisation=organisation).exclude(event_kind__in=kinds).delete()
@@ -376,8 +385,10 @@ def share_summary(alert: Alert):
         return report_actions.report_incident(
             acting_user=choice.created_by, organisation=alert.organisation, share_now=True,
             marking={"tlp": Tlp.GREEN, "audience": Audience.NETWORK}, **_summary_content(alert))
-    except PermissionDenied:
-        return None  # the person who chose this left; the summaries stop with them
+    except (PermissionDenied, ValidationError):
+        # The person who chose this left, or the organisation left the network: the summaries
+        # stop, and nothing else about the alert (its deliveries) depends on them.
+        return None
 
 
 def _summary_content(alert: Alert) -> dict:
@@ -385,7 +396,8 @@ def _summary_content(alert: Alert) -> dict:
     content = _report_content(alert, events)
     content["title"] = _("%(kind)s at %(port)s") % {
         "kind": EventKind(alert.event_kind).label, "port": alert.port.name if alert.port else _("a port")}
-    content["place"] = ""
+    # The network learns the port, not where in it: no place name, no coordinates.
+    content.update(place="", latitude=None, longitude=None)
     return content
 
 

@@ -36,7 +36,7 @@ class Rule(models.Model):
     # A window that may wrap midnight (22:00–06:00 is "night"); both empty: at any time.
     active_from = models.TimeField(_("from"), null=True, blank=True)
     active_until = models.TimeField(_("until"), null=True, blank=True)
-    threshold = models.PositiveIntegerField(_("events"), default=1, validators=[MinValueValidator(1)],
+    threshold = models.PositiveIntegerField(_("events"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10_000)],
                                             help_text=_("Raise the alert from this many events within the period."))
     period_minutes = models.PositiveIntegerField(_("period (minutes)"), default=10,
                                                  validators=[MinValueValidator(1), MaxValueValidator(7 * 24 * 60)])

@@ -160,6 +160,9 @@ def change_sensor(sensor: Sensor, *, acting_user, zones=None, ip=None, **changes
         setattr(sensor, name, value.strip() if name == "name" else value)
     _check_sensor(sensor, zones if zones is not None else sensor.zones.all())
     sensor.save()
+    if changes.get("is_active") is False:
+        # Turning the sensor on again later must not revive tokens handed out before.
+        sensor.credentials.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
     if zones is not None:
         sensor.zones.set(zones)
     audit.record("sensors.change", actor=acting_user, organisation_id=sensor.organisation_id, target=sensor,
@@ -272,10 +275,11 @@ def read_events(adapter: Adapter, records: list, now) -> tuple[list[EventIn | No
             if event.badge_id:
                 event.raw = without_badge(event.raw, event.badge_id)
             event = validate(event, now=now)
-        except EventError as error:
+        except (EventError, RecursionError) as error:
+            errors = error.errors if isinstance(error, EventError) else {"record": _("is nested too deeply")}
             external_id = record.get("id", "") if isinstance(record, dict) else ""
             fates.append(Fate(index, str(external_id)[:200], REJECTED,
-                              errors={field: str(message) for field, message in error.errors.items()}))
+                              errors={field: str(message) for field, message in errors.items()}))
             events.append(None)
             continue
         fates.append(Fate(index, event.external_id, ACCEPTED))

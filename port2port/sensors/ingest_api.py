@@ -29,8 +29,9 @@ from .models import SensorCredential, find_credential
 
 router = Router()
 
-# 10,000 events of a few hundred bytes, with raw payloads: tens of megabytes at most.
-INGEST_MAX_BYTES = 32 * 1024 * 1024
+# 10,000 events of a few hundred bytes to a kilobyte (Remote ID frames). A parsed body takes
+# about twenty times its size in memory, so the limit is kept near what a full batch needs.
+INGEST_MAX_BYTES = 12 * 1024 * 1024
 LAST_USED_EVERY_SECONDS = 60
 
 

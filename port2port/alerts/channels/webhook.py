@@ -65,6 +65,9 @@ METADATA_ADDRESSES = frozenset(
     ipaddress.ip_address(address) for address in ("169.254.169.254", "fd00:ec2::254", "100.100.100.200")
 )
 SHARED_ADDRESS_SPACE = ipaddress.ip_network("100.64.0.0/10")  # carrier-grade NAT, RFC 6598
+# IETF protocol assignments (RFC 6890): refused by name because Python before 3.12.4 calls
+# some of them global (CVE-2024-4032).
+IETF_PROTOCOL_ASSIGNMENTS = ipaddress.ip_network("192.0.0.0/24")
 NAT64_PREFIX = ipaddress.ip_network("64:ff9b::/96")  # a translator would reach the IPv4 inside
 
 # The kinds of address no receiver may have, most telling first (0.0.0.0 is also "private").
@@ -227,6 +230,8 @@ def _unsafe_kind(address: IPAddress, allowed: list[IPNetwork]) -> str | None:
         return None
     if address in SHARED_ADDRESS_SPACE:
         return _("a shared (carrier-grade NAT) address")
+    if address in IETF_PROTOCOL_ASSIGNMENTS:
+        return _("not a public address")
     for attribute, kind in UNSAFE_KINDS:
         if getattr(address, attribute):
             return str(kind)

@@ -192,6 +192,7 @@ def test_drone_sightings_shared_automatically_reach_the_network_without_the_seri
     assert "DJI Mavic 3" in summary.narrative
     assert "1581F5FJD23A0000001" not in summary.narrative + summary.title
     assert summary.place == "" and not summary.indicators.exists()
+    assert (summary.latitude, summary.longitude) == (None, None) and summary.port == world.port_a
 
 
 def test_automatic_sharing_stops_when_the_person_who_chose_it_leaves(send, world, drone_rule):
@@ -226,3 +227,46 @@ def test_a_silent_sensor_raises_one_offline_alert(send, world, rig):
 def test_a_sensor_heard_in_time_is_not_offline(send, world, rig):
     send([native_event(1)])
     assert actions.silent_sensors(timezone.now() + timedelta(minutes=rig.sensor.expected_interval - 1)) == []
+
+
+def test_an_organisation_outside_the_network_cannot_share_automatically(world):
+    from django.core.exceptions import ValidationError
+
+    from port2port.organisations.models import Organisation
+
+    Organisation.objects.filter(pk=world.org_a.pk).update(is_network_member=False)
+    world.org_a.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        actions.set_auto_share(acting_user=world.officer_a, organisation=world.org_a, event_kinds=[EventKind.DRONE_DETECTED])
+    assert "event_kinds" in error.value.message_dict
+
+
+def test_a_summary_that_cannot_be_shared_does_not_hold_up_the_e_mails(send, world, drone_rule):
+    from port2port.organisations.models import Organisation
+
+    actions.set_auto_share(acting_user=world.officer_a, organisation=world.org_a, event_kinds=[EventKind.DRONE_DETECTED])
+    subscribe(world, world.analyst_a)
+    Organisation.objects.filter(pk=world.org_a.pk).update(is_network_member=False)  # left the network since
+    send([native_event(1)])
+    assert len(mail.outbox) == 1 and not Report.objects.exists()
+
+
+def test_an_organisation_has_at_most_five_webhooks(world):
+    from django.core.exceptions import ValidationError
+
+    for n in range(actions.MAX_WEBHOOKS):
+        actions.add_webhook(acting_user=world.officer_a, organisation=world.org_a, name=f"h{n}",
+                            url=f"https://siem{n}.example.com/hook")
+    with pytest.raises(ValidationError) as error:
+        actions.add_webhook(acting_user=world.officer_a, organisation=world.org_a, name="one more",
+                            url="https://more.example.com/hook")
+    assert "url" in error.value.message_dict
+
+
+def test_a_refused_address_is_logged_without_the_internal_address(send, world, drone_rule, settings):
+    settings.WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    actions.add_webhook(acting_user=world.officer_a, organisation=world.org_a, name="SIEM", url="https://localhost/hook")
+    settings.WEBHOOK_ALLOWED_NETWORKS = []  # the operator closed it again before the alert
+    send([native_event(1)])
+    delivery = Delivery.objects.get()
+    assert delivery.status == DeliveryStatus.FAILED and delivery.last_error == "url: not a public address"

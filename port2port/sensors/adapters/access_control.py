@@ -62,7 +62,9 @@ class AccessControlAdapter(Adapter):
             occurred_at=fields.iso_time("time"),
             zone=door or reader,
             badge_id=fields.text("badge_id", numbers=True),
-            raw=record,
+            # Only the columns we read: exports often add the cardholder's name, which has no
+            # place in a shared platform (the badge number itself is hashed by the action).
+            raw={key: value for key, value in record.items() if key in KNOWN_COLUMNS},
         )
         fields.raise_if_failed()
         return event

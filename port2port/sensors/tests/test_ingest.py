@@ -191,3 +191,25 @@ def test_a_credential_lives_at_most_a_year(rig, world):
     with pytest.raises(ValidationError) as error:
         actions.issue_credential(rig.sensor, acting_user=world.officer_a, days=400)
     assert "days" in error.value.message_dict
+
+
+def test_a_cardholder_name_column_is_not_kept(client, rig, world):
+    actions.change_sensor(rig.sensor, acting_user=world.officer_a, adapter="access_control")
+    at = (timezone.now() - timedelta(minutes=1)).isoformat()
+    body = f"id,time,event,door,badge_id,holder\nac-1,{at},access_denied,Gate 3,04A1B2C3,J. Janssens\n"
+    assert post(client, rig, body, content_type="text/csv").json()["accepted"] == 1
+    assert "Janssens" not in json.dumps(Event.objects.get().raw)
+
+
+def test_a_record_nested_too_deeply_is_rejected_alone(client, rig):
+    deep = json.dumps(native_event(1, badge_id="B-1", kind="badge_denied", serial=""))[:-1]
+    deep += ', "extra": ' + '{"x": ' * 1100 + "{}" + "}" * 1100 + "}"  # read, too deep to walk
+    body = post(client, rig, "[" + deep + ", " + json.dumps(native_event(2)) + "]").json()
+    assert [e["status"] for e in body["events"]] == ["rejected", "accepted"]
+
+
+def test_deactivating_a_sensor_revokes_its_credentials(rig, world):
+    actions.change_sensor(rig.sensor, acting_user=world.officer_a, is_active=False)
+    actions.change_sensor(rig.sensor, acting_user=world.officer_a, is_active=True)
+    rig.credential.refresh_from_db()
+    assert rig.credential.revoked_at is not None
