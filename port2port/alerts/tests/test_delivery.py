@@ -54,7 +54,7 @@ def test_the_e_mail_is_in_the_recipients_language(send, world, drone_rule):
     account_actions.choose_language(acting_user=world.analyst_a, language="nl")
     subscribe(world, world.analyst_a)
     send([native_event(1)])
-    assert mail.outbox[0].subject == "[Port 2 Port] Nieuwe melding (Hoog)"
+    assert mail.outbox[0].subject == "[Port 2 Port] Nieuw alarm (Hoog)"
 
 
 def test_below_the_chosen_severity_no_e_mail_is_sent(send, world, drone_rule):
