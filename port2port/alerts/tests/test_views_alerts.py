@@ -3,6 +3,8 @@ rules and settings. Who sees what (404 beyond the organisation), who may do what
 it), what bad input does, and the query count of the lists. Alerts are raised the real way:
 a rule, events ingested for the rig's sensor, the rule engine run over them."""
 
+import os
+import time
 from datetime import timedelta
 
 import pytest
@@ -17,6 +19,7 @@ from port2port.core.permissions import Role
 from port2port.organisations import actions as org_actions
 from port2port.reports.models import Report
 from port2port.sensors import actions as sensor_actions
+from port2port.sensors.models import Zone
 from port2port.sensors.tests.conftest import native_event, rig  # noqa: F401  (rig is a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -481,3 +484,76 @@ def test_the_settings_page_stays_within_a_small_budget(world, client_for, django
     with django_assert_max_num_queries(14):
         client.get(reverse("alerts:settings"))
 
+
+
+# --- In a real browser (Debian's chromium), under the real Content Security Policy ---------------
+
+@pytest.fixture
+def chromium(monkeypatch):
+    import shutil
+
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(path):
+        pytest.fail("Debian's chromium is needed for the browser tests (apt-get install chromium); .ci/run installs it")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop runs in this thread
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=["--no-sandbox", "--disable-gpu"])
+        yield browser
+        browser.close()
+
+
+def signed_in_tab(browser, base_url, email, problems):
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base_url)
+               else (problems.append(f"off the machine: {route.request.url}"), route.abort()))
+    page.goto(base_url + "/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", "correct horse battery")
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url(base_url + "/")
+    return page
+
+
+def wait_until(check, seconds: float) -> float:
+    start = time.monotonic()
+    while not check():
+        if time.monotonic() - start > seconds:
+            raise AssertionError(f"not within {seconds} s")
+        time.sleep(0.1)
+    return time.monotonic() - start
+
+
+@pytest.mark.slow
+def test_a_new_alert_shows_in_the_open_inbox_and_the_badge_within_5_seconds(transactional_db, world, rig, live_server,
+                                                                            chromium):
+    drone_rule(world, rig)
+    problems = []
+    page = signed_in_tab(chromium, live_server.url, "analyst.a@p2p.test", problems)
+    page.goto(live_server.url + reverse("alerts:inbox"))
+    assert page.locator(".alert-row").count() == 0
+    sensor_actions.ingest_events(rig.sensor, records=[native_event(1)])  # committed: the rules run at once
+    waited = wait_until(lambda: page.locator(".alert-row").count() == 1, seconds=5)
+    assert waited < 5 and "Drone over Quay 1700" in page.inner_text("#results")
+    assert page.inner_text("#alerts-badge").split()[-2] == "1"
+    assert problems == []
+
+
+@pytest.mark.slow
+def test_an_officer_draws_a_zone_by_clicking_the_map(transactional_db, world, rig, live_server, chromium):
+    problems = []
+    page = signed_in_tab(chromium, live_server.url, "officer.a@p2p.test", problems)
+    page.goto(live_server.url + reverse("sensors:zone_create"))
+    page.fill("input[name=name]", "Reefer stack 1742")
+    drawing = page.locator(".draw-map")
+    drawing.wait_for()
+    for x, y in ((120, 100), (320, 110), (300, 300), (140, 280)):
+        drawing.click(position={"x": x, "y": y})
+    page.click("text=Undo the last corner")
+    page.click("text=Save the zone")
+    page.wait_for_url(live_server.url + reverse("sensors:zones"))
+    zone = Zone.objects.get(name="Reefer stack 1742")
+    assert len(zone.outline) == 3 and zone.organisation == world.org_a
+    assert problems == []
