@@ -141,8 +141,8 @@ class ZoneForm(OrganisationChoiceMixin, ActionForm):
                            empty_label=_("— not at a port —"))
     outline = forms.CharField(
         label=_("Outline"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
-        help_text=_("Click the map to place the corners, at least three. Without the map: type the corners as "
-                    "[longitude, latitude] pairs, for example [[4.25, 51.27], [4.27, 51.27], [4.26, 51.29]]."),
+        help_text=_("At least three corners, each a [longitude, latitude] pair, for example "
+                    "[[4.25, 51.27], [4.27, 51.27], [4.26, 51.29]]."),
         error_messages={"required": _("Draw at least three points.")})
 
     FIELDS = ("name", "kind", "port", "outline")

@@ -176,6 +176,9 @@
       button.addEventListener("click", function () { points = []; store(); });
     });
 
+    // The corners as text stay open only when they are what needs fixing.
+    var asText = document.querySelector("[data-outline-text]");
+    if (asText && !element.closest(".has-error")) { asText.open = false; }
     redraw();
     fitTo(map, points.length ? L.latLngBounds(toLatLngs(points)) : others, startPoint(element));
   }
