@@ -209,9 +209,21 @@ def _require_handler(user, alert: Alert) -> None:
         raise PermissionDenied(_("Your role does not handle alerts."))
 
 
+# Where an alert may go from each status. A closed alert stays closed: new events raise a new one.
+NEXT_STATUSES = {
+    AlertStatus.NEW: {AlertStatus.ACKNOWLEDGED, AlertStatus.ESCALATED, AlertStatus.CLOSED},
+    AlertStatus.ACKNOWLEDGED: {AlertStatus.ACKNOWLEDGED, AlertStatus.ESCALATED, AlertStatus.CLOSED},
+    AlertStatus.ESCALATED: {AlertStatus.ESCALATED, AlertStatus.CLOSED},
+    AlertStatus.CLOSED: set(),
+}
+
+
 def _set_status(alert: Alert, status: str, user, ip, **extra) -> Alert:
     _require_handler(user, alert)
     before = alert.status
+    if status not in NEXT_STATUSES[before]:
+        raise ValidationError({"status": _("This alert is %(status)s; that cannot be done any more.")
+                               % {"status": alert.get_status_display().lower()}})
     alert.status = status
     for name, value in extra.items():
         setattr(alert, name, value)

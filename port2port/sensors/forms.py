@@ -161,7 +161,7 @@ class ZoneForm(OrganisationChoiceMixin, ActionForm):
     def clean_outline(self):
         try:
             points = json.loads(self.cleaned_data["outline"])
-        except ValueError:
+        except (ValueError, RecursionError):
             raise ValidationError(_("The points are not readable: write them as [[longitude, latitude], …]."),
                                   code="invalid") from None
         if isinstance(points, list) and len(points) > self.MAX_POINTS:

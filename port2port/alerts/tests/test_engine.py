@@ -216,3 +216,17 @@ def test_pruning_deletes_old_events_but_keeps_those_of_open_alerts(send, world, 
     actions.close_alert(Alert.objects.get(), acting_user=world.analyst_a)
     call_command("prune_events", "--days", "10")
     assert list(Event.objects.values_list("external_id", flat=True)) == ["evt-3"]
+
+
+def test_a_closed_alert_cannot_be_reopened_by_acknowledging_it(send, world, rig):
+    from django.core.exceptions import ValidationError
+
+    rule(world)
+    send([native_event(1)])
+    alert = actions.close_alert(Alert.objects.get(), acting_user=world.analyst_a)
+    for act in (actions.acknowledge_alert, actions.close_alert, actions.escalate_alert):
+        with pytest.raises(ValidationError) as error:
+            act(alert, acting_user=world.analyst_a)
+        assert "status" in error.value.message_dict or "alert" in error.value.message_dict
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.CLOSED

@@ -2,6 +2,11 @@
 // A map marked data-pick="latitude-id,longitude-id" sets those inputs on a click and follows them.
 (function () {
   "use strict";
+
+  // Leaflet inserts a tooltip string as HTML; names are typed by people, so pass them as text.
+  function asText(value) {
+    return document.createTextNode(String(value));
+  }
   var HOME = [[50.6, 2.5], [52.0, 6.2]];  // the Belgian coast to Liège and the Scheldt mouth
 
   function ports() {
@@ -27,7 +32,7 @@
     ports().forEach(function (port) {
       L.circleMarker([port.latitude, port.longitude], {
         radius: 4, color: "#0b2540", weight: 1, fillColor: "#0b2540", fillOpacity: 0.9
-      }).bindTooltip(port.name + " (" + port.locode + ")").addTo(map);
+      }).bindTooltip(asText(port.name + " (" + port.locode + ")")).addTo(map);
     });
   }
 

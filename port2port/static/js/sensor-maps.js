@@ -8,6 +8,11 @@
 // Data comes from json_script blocks; nothing here talks to anything but this site.
 (function () {
   "use strict";
+
+  // Leaflet inserts a tooltip string as HTML; names are typed by people, so pass them as text.
+  function asText(value) {
+    return document.createTextNode(String(value));
+  }
   var HOME = [[50.6, 2.5], [52.0, 6.2]];  // the Belgian coast to Liège and the Scheldt mouth
   var ZONE_STYLE = { color: "#0b5cad", weight: 2, fillColor: "#0b5cad", fillOpacity: 0.15 };
   var OTHER_ZONE_STYLE = { color: "#5a6472", weight: 1, dashArray: "4 4", fillColor: "#5a6472", fillOpacity: 0.08,
@@ -43,7 +48,7 @@
     readData("ports-data", []).forEach(function (port) {
       L.circleMarker([port.latitude, port.longitude], {
         radius: 4, color: "#0b2540", weight: 1, fillColor: "#0b2540", fillOpacity: 0.9, interactive: false
-      }).bindTooltip(port.name + " (" + port.locode + ")").addTo(map);
+      }).bindTooltip(asText(port.name + " (" + port.locode + ")")).addTo(map);
     });
   }
 
@@ -51,7 +56,7 @@
     readData("sensors-data", []).forEach(function (sensor) {
       L.circleMarker([sensor.latitude, sensor.longitude], {
         radius: 5, color: "#14181f", weight: 2, fillColor: "#fff", fillOpacity: 1, interactive: false
-      }).bindTooltip(sensor.name).addTo(map);
+      }).bindTooltip(asText(sensor.name)).addTo(map);
     });
   }
 
@@ -90,7 +95,7 @@
     var data = readData("alert-map-data", { points: [], zones: [] });
     var bounds = L.latLngBounds([]);
     data.zones.forEach(function (zone) {
-      var polygon = L.polygon(toLatLngs(zone.outline), ZONE_STYLE).bindTooltip(zone.name).addTo(map);
+      var polygon = L.polygon(toLatLngs(zone.outline), ZONE_STYLE).bindTooltip(asText(zone.name)).addTo(map);
       bounds.extend(polygon.getBounds());
     });
     data.points.forEach(function (point) {
@@ -106,7 +111,7 @@
     var map = baseMap(element);
     var bounds = L.latLngBounds([]);
     readData("zones-data", []).forEach(function (zone) {
-      var polygon = L.polygon(toLatLngs(zone.outline), ZONE_STYLE).bindTooltip(zone.name + " · " + zone.kind).addTo(map);
+      var polygon = L.polygon(toLatLngs(zone.outline), ZONE_STYLE).bindTooltip(asText(zone.name + " · " + zone.kind)).addTo(map);
       if (zone.url) {
         polygon.on("click", function () { window.location.assign(zone.url); });
       }
@@ -177,8 +182,8 @@
     });
 
     // The corners as text stay open only when they are what needs fixing.
-    var asText = document.querySelector("[data-outline-text]");
-    if (asText && !element.closest(".has-error")) { asText.open = false; }
+    var outlineText = document.querySelector("[data-outline-text]");
+    if (outlineText && !element.closest(".has-error")) { outlineText.open = false; }
     redraw();
     fitTo(map, points.length ? L.latLngBounds(toLatLngs(points)) : others, startPoint(element));
   }
@@ -196,7 +201,7 @@
     if (!latInput || !lonInput) { return; }
     var map = baseMap(element), marker = null, zones = L.latLngBounds([]);
     readData("zones-data", []).forEach(function (zone) {
-      zones.extend(L.polygon(toLatLngs(zone.outline), OTHER_ZONE_STYLE).bindTooltip(zone.name).addTo(map).getBounds());
+      zones.extend(L.polygon(toLatLngs(zone.outline), OTHER_ZONE_STYLE).bindTooltip(asText(zone.name)).addTo(map).getBounds());
     });
     drawSensors(map);
 
