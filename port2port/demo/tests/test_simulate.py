@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 from pytest_django.live_server_helper import LiveServer
@@ -30,8 +31,13 @@ class Simulated:
 def simulated(django_db_setup, django_db_blocker):
     """The demo (without its year of reports) and one short run against a live server, shared by
     this module's tests (each reads it inside its own rolled-back transaction). The test
-    settings run the rules at once after each batch, as the worker would a moment later."""
+    settings run the rules at once after each batch, as the worker would a moment later.
+
+    The run commits, as a server does; afterwards the database is put back exactly as it was
+    (Django's serialized rollback: flush, then the rows the migrations wrote), so the tests
+    that run after this module on the same worker see what they expect."""
     with django_db_blocker.unblock(), override_settings(DEMO_MODE=True):
+        before_module = connection.creation.serialize_db_to_string()
         server = LiveServer("localhost")
         try:
             with server._live_server_modified_settings:
@@ -42,7 +48,8 @@ def simulated(django_db_setup, django_db_blocker):
                 yield Simulated(out.getvalue(), Alert.objects.exclude(pk__in=before), started)
         finally:
             server.stop()
-            call_command("flush", interactive=False, verbosity=0)  # as a transactional test leaves it
+            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+            connection.creation.deserialize_db_from_string(before_module)
 
 
 def new_alert_of(alerts, rule_name: str):
