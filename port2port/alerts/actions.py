@@ -373,7 +373,7 @@ def set_auto_share(*, acting_user, organisation: Organisation, event_kinds, ip=N
     if kinds and not organisation.is_network_member:
         raise ValidationError({"event_kinds": _("Only members of the network share with it.")})
     if any(kind not in SHAREABLE_KINDS for kind in kinds):
-        raise ValidationError({"event_kinds": _("Only drone sightings, intrusions and tampering are shared automatically.")})
+        raise ValidationError({"event_kinds": _("Only drone sightings, intrusions, line crossings and tampering are shared automatically.")})
     AutoShare.objects.filter(organisation=organisation).exclude(event_kind__in=kinds).delete()
     for kind in kinds:
         AutoShare.objects.get_or_create(organisation=organisation, event_kind=kind, defaults={"created_by": acting_user})

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from port2port.core.permissions import Permission
 from port2port.organisations.models import Membership, Port
@@ -84,11 +85,11 @@ class RuleForm(OrganisationChoiceMixin, ActionForm):
     event_kind = forms.ChoiceField(label=_("Event kind"), choices=EventKind.choices)
     zone = forms.ModelChoiceField(queryset=Zone.objects.none(), required=False, label=_("Zone"),
                                   empty_label=_("— anywhere —"))
-    active_from = forms.TimeField(label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    active_from = forms.TimeField(label=pgettext_lazy("start of a period", "From"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
                                   help_text=_("Local time. Leave both empty for all day."))
     active_until = forms.TimeField(label=_("Until"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
                                    help_text=_("May be past midnight: 22:00 until 06:00 is the night."))
-    threshold = forms.IntegerField(label=_("Events"), min_value=1, max_value=100_000, initial=1,
+    threshold = forms.IntegerField(label=_("Events"), min_value=1, max_value=10_000, initial=1,
                                    help_text=_("Raise the alert from this many events within the period."))
     period_minutes = forms.IntegerField(label=_("Period (minutes)"), min_value=1, max_value=7 * 24 * 60, initial=10)
     allowlist = forms.CharField(

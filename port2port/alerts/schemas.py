@@ -202,7 +202,7 @@ class RuleIn(Schema):
     zone: Id | None = Field(None, description="A zone id; null: anywhere")
     active_from: time | None = Field(None, description="With active_until: only in this window (local time)")
     active_until: time | None = None
-    threshold: int = Field(1, ge=1, le=1_000_000)
+    threshold: int = Field(1, ge=1, le=10_000)
     period_minutes: int = Field(10, ge=1, le=7 * 24 * 60)
     allowlist: list[Serial] = Field(default_factory=list, max_length=MAX_ALLOWLIST,
                                     description="Serial numbers of drones that may fly here")
@@ -220,7 +220,7 @@ class RulePatch(Schema):
     zone: Id | None = None
     active_from: time | None = None
     active_until: time | None = None
-    threshold: int = Field(None, ge=1, le=1_000_000)
+    threshold: int = Field(None, ge=1, le=10_000)
     period_minutes: int = Field(None, ge=1, le=7 * 24 * 60)
     allowlist: list[Serial] = Field(None, max_length=MAX_ALLOWLIST)
     severity: SeverityName = None
