@@ -306,6 +306,7 @@ class Inbox:
     """The officer's alert inbox, read as a client reads it: GET /api/v1/alerts (newest first)."""
 
     def __init__(self, port: int, api_key: str):
+        # One connection per sample: gunicorn closes a kept-alive connection idle for 2 s.
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.headers = {"Authorization": f"Bearer {api_key}"}
 
@@ -323,7 +324,6 @@ def measure_latency(network, port: int, samples: int, rng: random.Random) -> lis
     from port2port.alerts.actions import close_alert
     from port2port.alerts.models import Alert
 
-    inbox, sender = Inbox(port, network.api_key), http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Authorization": f"Bearer {network.token}", "Content-Type": "application/json"}
     latencies = []
     for sample in range(samples):
@@ -331,6 +331,7 @@ def measure_latency(network, port: int, samples: int, rng: random.Random) -> lis
             close_alert(alert, acting_user=network.officer)
         time.sleep(rng.uniform(0, 1))  # meet the worker's polling at any point of its cycle
         body = json.dumps(native_events(f"lat-{sample}", 1, rng, where=INSIDE)).encode()
+        inbox, sender = Inbox(port, network.api_key), http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         t0 = time.perf_counter()
         sender.request("POST", "/api/v1/ingest", body=body, headers=headers)
         if json.loads(sender.getresponse().read())["accepted"] != 1:
@@ -340,6 +341,8 @@ def measure_latency(network, port: int, samples: int, rng: random.Random) -> lis
                 sys.exit(f"No alert within {SAMPLE_TIMEOUT} s; is the worker running? See worker.log.")
             time.sleep(POLL_SECONDS)
         latencies.append((time.perf_counter() - t0) * 1000)
+        inbox.connection.close()
+        sender.close()
     return latencies
 
 
