@@ -174,7 +174,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "p2p_cache",
-    }
+    },
+    # One process's own memory: for counters that may be per process (the ingestion throttle).
+    "process": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "p2p-process"},
 }
 
 TASKS = {

@@ -101,7 +101,8 @@ def rule_matches(rule: Rule, event: Event) -> bool:
 def evaluate_events(event_ids: list[int]) -> list[Alert]:
     """Run the rules of the events' organisation over a batch of new events (the worker calls
     this after each ingested batch). Returns the alerts raised or extended."""
-    events = list(Event.objects.filter(pk__in=event_ids).select_related("sensor").order_by("occurred_at", "id"))
+    events = list(Event.objects.filter(pk__in=event_ids).defer("raw").select_related("sensor")
+                  .order_by("occurred_at", "id"))
     if not events:
         return []
     organisation_id = events[0].organisation_id
@@ -115,25 +116,31 @@ def evaluate_events(event_ids: list[int]) -> list[Alert]:
 
 
 def _counted_events(rule: Rule, matching: list[Event]) -> list[Event] | None:
-    """The events that meet the rule's threshold, oldest first: the batch's own, and those of
-    earlier batches within `period` before its newest when the batch alone is not enough.
-    None while the threshold is not met."""
-    if len(matching) >= rule.threshold:
+    """The events that meet the threshold, oldest first: each one that closes a run of at
+    least `threshold` matching events within `period` (the batch's own and, before them,
+    those of earlier batches), with the events of that run. None while no run is long enough."""
+    if rule.threshold == 1:
         return matching
-    newest = matching[-1].occurred_at
+    period = timedelta(minutes=rule.period_minutes)
+    candidates = sorted(_earlier_matches(rule, matching, period) + matching, key=lambda e: (e.occurred_at, e.pk))
+    counted, first = {}, 0
+    for last, event in enumerate(candidates):
+        while event.occurred_at - candidates[first].occurred_at > period:
+            first += 1
+        if last - first + 1 >= rule.threshold:
+            counted.update((e.pk, e) for e in candidates[first:last + 1])
+    return sorted(counted.values(), key=lambda e: (e.occurred_at, e.pk)) or None
+
+
+def _earlier_matches(rule: Rule, matching: list[Event], period) -> list[Event]:
+    """Matching events of earlier batches that could make a run with this batch's."""
     earlier = (Event.objects.filter(organisation_id=rule.organisation_id, kind=rule.event_kind,
-                                    occurred_at__gte=newest - timedelta(minutes=rule.period_minutes),
-                                    occurred_at__lte=newest)
-               .exclude(pk__in=[event.pk for event in matching]).order_by("-occurred_at"))
+                                    occurred_at__gte=matching[0].occurred_at - period,
+                                    occurred_at__lte=matching[-1].occurred_at)
+               .exclude(pk__in=[event.pk for event in matching]).defer("raw").select_related("sensor"))
     if rule.zone_id is not None:
         earlier = earlier.filter(zone_id=rule.zone_id)
-    needed, found = rule.threshold - len(matching), []
-    for event in earlier.select_related("sensor").iterator(chunk_size=500):
-        if rule_matches(rule, event):
-            found.append(event)
-            if len(found) >= needed:
-                return sorted(found + matching, key=lambda e: (e.occurred_at, e.pk))
-    return None
+    return [event for event in earlier.iterator(chunk_size=500) if rule_matches(rule, event)]
 
 
 @transaction.atomic

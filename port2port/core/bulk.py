@@ -44,8 +44,21 @@ def _converter(field: models.Field, connection) -> Callable | None:
 
         return convert
     if isinstance(field, models.DateTimeField):
-        return connection.ops.adapt_datetimefield_value
+        return _remembering_last(connection.ops.adapt_datetimefield_value)
     return None
+
+
+def _remembering_last(convert: Callable) -> Callable:
+    """`convert`, skipped when the value is the one converted just before (a batch stamps
+    every row with the same `now`)."""
+    last = [object(), None]
+
+    def remembering(value):
+        if value is not last[0]:
+            last[0], last[1] = value, convert(value)
+        return last[1]
+
+    return remembering
 
 
 def insert_returning_ids(model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple]) -> list[int]:

@@ -7,12 +7,14 @@ id), one audit record per batch, and the alert rules run after commit by the wor
 
 import dataclasses
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django_tasks_db.backend import DatabaseBackend
 from django.utils.translation import gettext as _
 
 from port2port.core import audit, bulk
@@ -295,13 +297,32 @@ def _row(sensor: Sensor, event: EventIn, zone: Zone | None, now) -> tuple:
             event.operator_id, bulk.EncodedJSON(event.raw_json) if event.raw_json else event.raw)
 
 
-@transaction.atomic
 def ingest_events(sensor: Sensor, *, records: list, adapter: Adapter | None = None, ip=None) -> list[Fate]:
     """Store a batch of a sensor's records (as its adapter split them) and say what became of
     each. One transaction; the answer is only given after commit. Events the sensor sent
-    before (same event id) are duplicates and change nothing; rules run after commit."""
+    before (same event id) are duplicates and change nothing. The records are read and
+    checked before the transaction opens, so the database's one writer is held for the
+    insert only, not for the Python work (on SQLite, other batches wait for it)."""
     adapter = adapter or ADAPTERS[sensor.adapter]
     now = timezone.now()
+    fates, rows, pending = _prepare(sensor, adapter, records, now)
+    with transaction.atomic():
+        inserted = dict((external_id, pk) for pk, external_id in bulk.insert_returning(
+            Event, COLUMNS, rows, returning=("id", "external_id"), skip_conflicts_on=("sensor_id", "external_id")))
+        for fate in pending:
+            fate.id = inserted.get(fate.external_id)
+            if fate.id is None:
+                fate.status = DUPLICATE  # sent in an earlier batch
+        _note_sensor_heard(sensor, now)
+        audit.record("sensors.ingest", actor=None, organisation_id=sensor.organisation_id, target=sensor,
+                     detail=_counts(fates), ip=ip)
+        if inserted:
+            _hand_over(sensor.pk, list(inserted.values()))
+    return fates
+
+
+def _prepare(sensor: Sensor, adapter: Adapter, records: list, now) -> tuple[list[Fate], list[tuple], list[Fate]]:
+    """(the fate of every record, the rows to insert, the fates waiting on the insert)."""
     events, fates = read_events(adapter, records, now)
     zones, seen, rows, pending = ZoneFinder(sensor.organisation_id), set(), [], []
     for fate, event in zip(fates, events, strict=True):
@@ -313,19 +334,19 @@ def ingest_events(sensor: Sensor, *, records: list, adapter: Adapter | None = No
         seen.add(event.external_id)
         rows.append(_row(sensor, event, zones.find(event), now))
         pending.append(fate)
-    inserted = dict((external_id, pk) for pk, external_id in bulk.insert_returning(
-        Event, COLUMNS, rows, returning=("id", "external_id"), skip_conflicts_on=("sensor_id", "external_id")))
-    for fate in pending:
-        fate.id = inserted.get(fate.external_id)
-        if fate.id is None:
-            fate.status = DUPLICATE  # sent in an earlier batch
-    _note_sensor_heard(sensor, now)
-    audit.record("sensors.ingest", actor=None, organisation_id=sensor.organisation_id, target=sensor,
-                 detail=_counts(fates), ip=ip)
-    if inserted:
-        ids = list(inserted.values())
-        transaction.on_commit(lambda: _enqueue_rules(sensor.pk, ids))
-    return fates
+    return fates, rows, pending
+
+
+def _hand_over(sensor_id: int, event_ids: list[int]) -> None:
+    """Give the new events to their consumers (the alert rules). With the database queue the
+    task is written in the same transaction as the events (both or neither, and no second
+    write); with any other queue it is sent once the events are committed."""
+    for name in settings.SENSOR_EVENT_CONSUMERS:
+        consumer = import_string(name)
+        if isinstance(consumer.get_backend(), DatabaseBackend):
+            consumer.enqueue(sensor_id, event_ids)
+        else:
+            transaction.on_commit(partial(consumer.enqueue, sensor_id, event_ids))
 
 
 def _counts(fates: list[Fate]) -> dict:
@@ -339,13 +360,6 @@ def _note_sensor_heard(sensor: Sensor, now) -> None:
     """The sensor is alive (even a batch of rejects says so): remember when it last spoke."""
     Sensor.objects.filter(pk=sensor.pk).update(last_event_at=now, offline_since=None)
     sensor.last_event_at, sensor.offline_since = now, None
-
-
-def _enqueue_rules(sensor_id: int, event_ids: list[int]) -> None:
-    """Hand the new events to whoever consumes them (the alert rules). The consumers are
-    named in settings because they live in apps above this one."""
-    for name in settings.SENSOR_EVENT_CONSUMERS:
-        import_string(name).enqueue(sensor_id, event_ids)
 
 
 # --- Retention --------------------------------------------------------------------------------

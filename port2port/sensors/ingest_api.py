@@ -10,6 +10,7 @@ import json
 import threading
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,14 +65,22 @@ def _note_use(credential: SensorCredential) -> None:
         SensorCredential.objects.filter(pk=credential.pk).update(last_used_at=now)
 
 
+class _ProcessThrottle(_OneRequestThrottle):
+    # Counted in the process's memory, not the shared database cache: a database write per
+    # batch would take SQLite's one write lock a second time for every batch. The limit is
+    # then per server process (a guard against a sensor in a loop, not an exact quota).
+    cache = caches["process"]
+
+
 class IngestThrottle(BaseThrottle):
-    """settings.INGEST_THROTTLE_RATE per sensor (sensors send more often than people call)."""
+    """settings.INGEST_THROTTLE_RATE per sensor and server process (sensors send more often
+    than people call)."""
 
     def __init__(self):
         self._current = threading.local()
 
     def allow_request(self, request) -> bool:
-        window = _OneRequestThrottle(settings.INGEST_THROTTLE_RATE, f"p2p_ingest_throttle:{request.auth.throttle_ident}")
+        window = _ProcessThrottle(settings.INGEST_THROTTLE_RATE, f"p2p_ingest_throttle:{request.auth.throttle_ident}")
         self._current.window = window
         return window.allow_request(request)
 

@@ -230,3 +230,18 @@ def test_a_closed_alert_cannot_be_reopened_by_acknowledging_it(send, world, rig)
         assert "status" in error.value.message_dict or "alert" in error.value.message_dict
     alert.refresh_from_db()
     assert alert.status == AlertStatus.CLOSED
+
+
+def test_a_threshold_needs_its_events_within_the_period_even_in_one_batch(send, world, rig):
+    rule(world, event_kind=EventKind.BADGE_DENIED, threshold=3, period_minutes=10)
+    now = timezone.now()
+    spread = [native_event(n, kind="badge_denied", time=(now - timedelta(hours=hours)).isoformat())
+              for n, hours in enumerate((30, 20, 1))]
+    send(spread)
+    assert not Alert.objects.exists()
+    close = [native_event(10 + n, kind="badge_denied", time=(now - timedelta(minutes=minutes)).isoformat())
+             for n, minutes in enumerate((9, 5))]
+    send(close)  # the one an hour ago is outside the period: two are not three
+    assert not Alert.objects.exists()
+    send([native_event(20, kind="badge_denied", time=(now - timedelta(minutes=1)).isoformat())])
+    assert Alert.objects.get().event_count == 3
