@@ -1,11 +1,12 @@
 """The `port2port` command: Django's management commands with the project's settings.
 
-`port2port demo`, `serve`, `worker`, `migrate`, `createadmin` and `audit verify` are management
+`port2port demo`, `simulate`, `serve`, `worker`, `migrate`, `createadmin` and `audit verify` are management
 commands of the project's apps; every other Django command works as well.
 
 Settings are read from the environment once, at import. `port2port demo` must therefore put
 demo mode and its data directory into the environment *before* Django starts; this module does
-that, and the child processes the demo starts (worker, web server) inherit the same environment.
+that (for `simulate` too, which works on the demo's database), and the child processes the demo
+starts (worker, web server) inherit the same environment.
 """
 
 import argparse
@@ -37,7 +38,8 @@ def demo_environment(args: list[str], environ=os.environ) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
-    if args[:1] == ["demo"]:
+    if args[:1] in (["demo"], ["simulate"]):
+        # simulate talks to a running demo and writes to the demo's database: the same environment.
         demo_environment(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "port2port.settings")
     exit_on_bad_configuration()

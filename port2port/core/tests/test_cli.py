@@ -79,3 +79,15 @@ def test_the_command_line_exits_1_on_a_tampered_audit_log(tmp_path):
     assert verified.returncode == 1
     assert "entry 1: content does not match its hash (modified)" in verified.stdout
     assert "The audit log has 1 problem(s)." in verified.stderr
+
+
+def test_simulate_runs_in_the_demos_environment(monkeypatch, tmp_path):
+    from port2port import cli
+
+    seen = {}
+    monkeypatch.setattr(cli, "demo_environment", lambda args, environ=None: seen.setdefault("args", args))
+    monkeypatch.setattr(cli, "exit_on_bad_configuration", lambda: None)
+    monkeypatch.setattr("django.core.management.execute_from_command_line", lambda argv: seen.setdefault("argv", argv))
+    cli.main(["simulate", "--data-dir", str(tmp_path), "--rate", "5"])
+    assert seen["args"] == ["--data-dir", str(tmp_path), "--rate", "5"]
+    assert seen["argv"] == ["port2port", "simulate", "--data-dir", str(tmp_path), "--rate", "5"]
