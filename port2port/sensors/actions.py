@@ -24,7 +24,7 @@ from port2port.reports.forms import roles_granting
 
 from .adapters import REGISTRY as ADAPTERS
 from .adapters.base import Adapter
-from .events import EventError, EventIn, validate
+from .events import EventError, EventIn, max_age, validate
 from .models import Event, Sensor, SensorCredential, SensorKind, Zone, ZoneKind, pseudonymise_badge
 
 CREDENTIAL_LIFETIME_DAYS = 365
@@ -270,13 +270,13 @@ def without_badge(raw, badge_id: str):
 
 def read_events(adapter: Adapter, records: list, now) -> tuple[list[EventIn | None], list[Fate]]:
     """Convert and check each record; a bad record is rejected alone, naming its fields."""
-    events, fates = [], []
+    events, fates, oldest = [], [], now - max_age()
     for index, record in enumerate(records):
         try:
             event = adapter.convert(record)
             if event.badge_id:
                 event.raw = without_badge(event.raw, event.badge_id)
-            event = validate(event, now=now)
+            event = validate(event, now=now, oldest=oldest)
         except (EventError, RecursionError) as error:
             errors = error.errors if isinstance(error, EventError) else {"record": _("is nested too deeply")}
             external_id = record.get("id", "") if isinstance(record, dict) else ""
