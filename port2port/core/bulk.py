@@ -10,6 +10,7 @@ Only the caller's actions use this, after they validated every row: it is not a 
 the named, audited actions.
 """
 
+import json
 from collections.abc import Callable, Sequence
 
 from django.db import connections, models, router
@@ -34,13 +35,17 @@ def _converter(field: models.Field, connection) -> Callable | None:
         # Most rows carry an empty list or dict: encode those once, not once per row.
         empty = {list: field.get_db_prep_save([], connection), dict: field.get_db_prep_save({}, connection)}
         encoded = _encoded_json_parameter(connection)
+        # On SQLite a JSON column is text: encode it directly, as Django would, without its
+        # per-value call chain (a third of the conversion time of a bulk import).
+        plain = (json.JSONEncoder().encode if connection.vendor == "sqlite" and field.encoder is None
+                 else lambda value: field.get_db_prep_save(value, connection))
 
         def convert(value):
             if isinstance(value, EncodedJSON):
                 return encoded(value)
             if not value and type(value) in empty:
                 return empty[type(value)]
-            return field.get_db_prep_save(value, connection)
+            return plain(value)
 
         return convert
     if isinstance(field, models.DateTimeField):
