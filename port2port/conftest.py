@@ -128,3 +128,21 @@ def _each_test_starts_in_english():
     from django.utils import translation
 
     translation.deactivate()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_request_at_a_time_in_the_live_server():
+    # Browser tests run against Django's live server, which shares the test's in-memory SQLite
+    # connection with its request threads. A page and the alerts badge it loads at once would
+    # use that one connection from two threads ("bad parameter or other API misuse"). Served
+    # one request at a time (Django then closes each connection), they never overlap. A real
+    # server has a connection per thread and is not concerned.
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class OneAtATime(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            # The live server thread itself holds the shared connections (LiveServerThread.run).
+            super().__init__(*args, **kwargs)
+
+    LiveServerThread.server_class = OneAtATime
