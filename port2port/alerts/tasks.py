@@ -40,7 +40,8 @@ def evaluate_events(sensor_id: int, event_ids: list[int]) -> int:
 
 @task
 def after_new_alert(alert_id: int) -> None:
-    """A new alert: the network summary if its kind is shared automatically, then messages."""
+    """A new alert: its messages planned (and the due ones sent), and the network summary if
+    its kind is shared automatically."""
     alert = Alert.objects.filter(pk=alert_id).select_related("organisation", "port", "zone").first()
     if alert is None:
         return
@@ -54,12 +55,15 @@ def after_new_alert(alert_id: int) -> None:
 
 @task
 def periodic_checks() -> None:
-    """Silent sensors and delivery retries; then back on the queue for the next round."""
+    """Silent sensors and delivery retries; then back on the queue for the next round, even
+    when this round failed (the chain would otherwise stop until the worker restarts)."""
     moment = timezone.now()
-    for sensor in actions.silent_sensors(moment):
-        actions.raise_offline_alert(sensor, moment)
-    deliver_due(moment)
-    periodic_checks.using(run_after=moment + PERIODIC_EVERY).enqueue()
+    try:
+        for sensor in actions.silent_sensors(moment):
+            actions.raise_offline_alert(sensor, moment)
+        deliver_due(moment)
+    finally:
+        periodic_checks.using(run_after=moment + PERIODIC_EVERY).enqueue()
 
 
 def schedule_periodic_checks() -> None:

@@ -6,6 +6,7 @@ import http.server
 import json
 import threading
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -270,3 +271,36 @@ def test_a_refused_address_is_logged_without_the_internal_address(send, world, d
     send([native_event(1)])
     delivery = Delivery.objects.get()
     assert delivery.status == DeliveryStatus.FAILED and delivery.last_error == "url: not a public address"
+
+
+@pytest.fixture
+def database_queue(settings):
+    """The worker's queue as in production: tasks are rows, run later by `port2port worker`."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def test_the_periodic_checks_are_queued_once_and_keep_themselves_on_the_queue(world, rig, database_queue):
+    from django_tasks_db.models import DBTaskResult
+
+    tasks.schedule_periodic_checks()
+    tasks.schedule_periodic_checks()  # a second worker starting finds a round waiting
+    assert DBTaskResult.objects.filter(task_path=tasks.PERIODIC_TASK).count() == 1
+    later = timezone.now() + timedelta(minutes=rig.sensor.expected_interval + 1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        tasks.periodic_checks.call()
+    assert Alert.objects.get().is_offline  # the silent sensor was found
+    waiting = DBTaskResult.objects.filter(task_path=tasks.PERIODIC_TASK).order_by("-enqueued_at").first()
+    assert waiting.run_after == later + tasks.PERIODIC_EVERY
+    assert DBTaskResult.objects.filter(task_path=tasks.PERIODIC_TASK).count() == 2
+
+
+def test_a_failing_round_still_puts_the_next_one_on_the_queue(world, database_queue, monkeypatch):
+    from django_tasks_db.models import DBTaskResult
+
+    def broken(moment):
+        raise RuntimeError("the mail server is down")
+
+    monkeypatch.setattr(tasks, "deliver_due", broken)
+    with pytest.raises(RuntimeError):
+        tasks.periodic_checks.call()
+    assert DBTaskResult.objects.filter(task_path=tasks.PERIODIC_TASK).count() == 1
