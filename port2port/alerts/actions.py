@@ -422,7 +422,10 @@ def _summary_content(alert: Alert) -> dict:
 
 def plan_deliveries(alert: Alert, moment) -> list[Delivery]:
     """Who is told of a new alert beyond the inbox: subscribers who want it by e-mail, and the
-    organisation's webhooks. Whether each may still see it is checked again when sending."""
+    organisation's webhooks. Whether each may still see it is checked again when sending. An
+    alert already closed by the time this runs calls nobody."""
+    if alert.status == AlertStatus.CLOSED:
+        return []
     planned = []
     subscriptions = (Subscription.objects.filter(organisation_id=alert.organisation_id, by_email=True)
                      .prefetch_related("ports"))

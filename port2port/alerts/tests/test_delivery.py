@@ -304,3 +304,12 @@ def test_a_failing_round_still_puts_the_next_one_on_the_queue(world, database_qu
     with pytest.raises(RuntimeError):
         tasks.periodic_checks.call()
     assert DBTaskResult.objects.filter(task_path=tasks.PERIODIC_TASK).count() == 1
+
+
+def test_an_alert_closed_before_its_messages_are_planned_calls_nobody(send, world, drone_rule):
+    subscribe(world, world.analyst_a)
+    send([native_event(1)])
+    alert = Alert.objects.get()
+    Delivery.objects.all().delete()
+    actions.close_alert(alert, acting_user=world.analyst_a)
+    assert actions.plan_deliveries(alert, timezone.now()) == []
