@@ -219,3 +219,10 @@ def test_a_form_body_where_json_is_expected_is_a_415_not_a_crash(world):
     assert response.status_code == 415
     assert bad_fields(response) == {"body"}
     assert Report.objects.count() == 0
+
+
+def test_a_method_a_path_does_not_take_is_a_problem_document(world):
+    response = Api(world.analyst_a).client.delete("/api/v1/reports", headers=Api(world.analyst_a).headers)
+    assert response.status_code == 405
+    assert problem(response)["status"] == 405
+    assert set(response["Allow"].replace(" ", "").split(",")) == {"GET", "POST"}
