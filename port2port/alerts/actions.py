@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from port2port.core import audit, bulk
@@ -21,7 +20,7 @@ from port2port.core.permissions import Permission
 from port2port.core.sharing import Audience, Tlp
 from port2port.organisations.models import Membership, Organisation
 from port2port.reports import actions as report_actions
-from port2port.reports.forms import roles_granting
+from port2port.reports.forms import organisations_where
 from port2port.reports.models import Category
 from port2port.sensors.actions import require_sensor_manager
 from port2port.sensors.events import EventKind
@@ -207,12 +206,15 @@ def silent_sensors(moment):
 
 # --- People handling alerts -------------------------------------------------------------------
 
-def _require_handler(user, alert: Alert) -> None:
-    """Members of the alert's organisation whose role handles alerts; others get the same
-    answer as for an alert that does not exist (the caller found it through visible_to)."""
-    allowed = Membership.objects.active().filter(
-        user=user, organisation_id=alert.organisation_id, role__in=roles_granting(Permission.ALERTS_HANDLE)).exists()
-    if not allowed:
+def handles_alerts(user, organisation_id: int) -> bool:
+    """Whether the person's role in the organisation handles its alerts."""
+    return organisations_where(user, Permission.ALERTS_HANDLE).filter(pk=organisation_id).exists()
+
+
+def require_handler(user, alert: Alert) -> None:
+    """403 for members whose role does not handle alerts (the caller found the alert through
+    visible_to, so everyone else already had the 404)."""
+    if not handles_alerts(user, alert.organisation_id):
         raise PermissionDenied(_("Your role does not handle alerts."))
 
 
@@ -226,7 +228,7 @@ NEXT_STATUSES = {
 
 
 def _set_status(alert: Alert, status: str, user, ip, **extra) -> Alert:
-    _require_handler(user, alert)
+    require_handler(user, alert)
     before = alert.status
     if status not in NEXT_STATUSES[before]:
         raise ValidationError({"status": _("This alert is %(status)s; that cannot be done any more.")
@@ -248,9 +250,7 @@ def acknowledge_alert(alert: Alert, *, acting_user, ip=None) -> Alert:
 
 @transaction.atomic
 def assign_alert(alert: Alert, *, acting_user, assignee, ip=None) -> Alert:
-    if assignee is not None and not Membership.objects.active().filter(
-            user=assignee, organisation_id=alert.organisation_id,
-            role__in=roles_granting(Permission.ALERTS_HANDLE)).exists():
+    if assignee is not None and not handles_alerts(assignee, alert.organisation_id):
         raise ValidationError({"assignee": _("Choose a member of your organisation who handles alerts.")})
     status = AlertStatus.ACKNOWLEDGED if alert.status == AlertStatus.NEW else alert.status
     return _set_status(alert, status, acting_user, ip, assignee=assignee)
@@ -268,7 +268,7 @@ def escalate_alert(alert: Alert, *, acting_user, ip=None):
     and share. The alert is marked escalated and points at the report."""
     from port2port.indicators.actions import NewIndicator, add_indicators  # indicators sit below; lazy: heavy import
 
-    _require_handler(acting_user, alert)
+    require_handler(acting_user, alert)
     alert = Alert.objects.select_for_update().get(pk=alert.pk)  # two clicks make one report
     if alert.report_id:
         raise ValidationError({"alert": _("This alert is already a report.")})

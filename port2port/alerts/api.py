@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from port2port.core.permissions import Permission
-from port2port.organisations.models import Membership, Port
-from port2port.reports.forms import roles_granting
+from port2port.organisations.models import Port
+from port2port.reports.forms import organisations_where
 from port2port.reports.api import port_named
 from port2port.sensors.api import (
     Keyset, organisation_or_404, own_organisation, visible_or_404, zones_named,
@@ -248,10 +248,8 @@ def subscribe(request, organisation_id: int, payload: SubscriptionIn):
 def visible_webhooks(request):
     """Webhooks of the organisations the caller manages sensors for: their URLs often carry a
     token, so members who do not manage them (as on the settings page) do not read them."""
-    managed = Membership.objects.active().filter(
-        user=request.auth.user, organisation_id__in=request.auth.viewer.org_ids,
-        role__in=roles_granting(Permission.SENSORS_MANAGE)).values("organisation_id")
-    return (Webhook.objects.visible_to(request.auth.viewer).filter(organisation_id__in=managed)
+    managed = organisations_where(request.auth.user, Permission.SENSORS_MANAGE)
+    return (Webhook.objects.visible_to(request.auth.viewer).filter(organisation__in=managed)
             .select_related("organisation", "created_by"))
 
 

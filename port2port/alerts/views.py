@@ -12,7 +12,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import HttpResponse
@@ -23,10 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from port2port.core.permissions import Permission
 from port2port.core.views import client_ip
-from port2port.organisations.models import Membership, Organisation, Port, viewer_for
-from port2port.reports.forms import roles_granting
+from port2port.organisations.models import Organisation, Port, viewer_for
 from port2port.reports.models import Report
 from port2port.sensors.actions import require_sensor_manager
 from port2port.sensors.models import Event
@@ -120,16 +118,6 @@ def visible_alert(viewer, pk) -> Alert:
     return get_object_or_404(queryset, pk=pk)
 
 
-def handles_alerts(user, organisation_id: int) -> bool:
-    return Membership.objects.active().filter(
-        user=user, organisation_id=organisation_id, role__in=roles_granting(Permission.ALERTS_HANDLE)).exists()
-
-
-def require_handler(user, alert: Alert) -> None:
-    if not handles_alerts(user, alert.organisation_id):
-        raise PermissionDenied(_("Your role does not handle alerts."))
-
-
 @login_required
 @require_GET
 def alert_detail(request, pk):
@@ -147,7 +135,7 @@ def detail_context(request, viewer, alert, *, assign_form=None) -> dict:
         "several_sensors": len({event.sensor_id for event in events}) > 1,
         "any_badge": any(event.badge_hash for event in events),
         "deliveries": Delivery.objects.visible_to(viewer).filter(alert=alert).select_related("user", "webhook"),
-        "can_handle": handles_alerts(request.user, alert.organisation_id),
+        "can_handle": actions.handles_alerts(request.user, alert.organisation_id),
         "can_manage": manages(request.user, alert.organisation_id),
         "assign_form": assign_form or AssignForm(initial={"assignee": alert.assignee_id},
                                                  organisation_id=alert.organisation_id),
@@ -170,7 +158,7 @@ def _handled(request, pk, handle, done: str):
     """Find the alert (404), check the person handles alerts (403), run the action, go back."""
     viewer = viewer_for(request.user)
     alert = visible_alert(viewer, pk)
-    require_handler(request.user, alert)
+    actions.require_handler(request.user, alert)
     handle(alert, acting_user=request.user, ip=client_ip(request))
     messages.success(request, done)
     return redirect("alerts:detail", pk=alert.pk)
@@ -193,7 +181,7 @@ def alert_close(request, pk):
 def alert_assign(request, pk):
     viewer = viewer_for(request.user)
     alert = visible_alert(viewer, pk)
-    require_handler(request.user, alert)
+    actions.require_handler(request.user, alert)
     form = AssignForm(request.POST, organisation_id=alert.organisation_id)
     if form.is_valid():
         try:
@@ -216,7 +204,7 @@ def alert_escalate(request, pk):
     """Turn the alert into a draft report and open it for the person to check and share."""
     viewer = viewer_for(request.user)
     alert = visible_alert(viewer, pk)
-    require_handler(request.user, alert)
+    actions.require_handler(request.user, alert)
     try:
         _alert, report = actions.escalate_alert(alert, acting_user=request.user, ip=client_ip(request))
     except ValidationError as error:

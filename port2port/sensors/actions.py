@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from port2port.core import audit, bulk
 from port2port.core.permissions import Permission
-from port2port.organisations.models import Membership, Organisation, Port
-from port2port.reports.forms import roles_granting
+from port2port.organisations.models import Organisation, Port
+from port2port.reports.forms import organisations_where
 
 from .adapters import REGISTRY as ADAPTERS
 from .adapters.base import Adapter
@@ -33,12 +33,14 @@ ROTATION_OVERLAP = timedelta(hours=24)
 
 # --- Who may manage sensors -------------------------------------------------------------------
 
+def manages_sensors(user, organisation_id: int) -> bool:
+    """Sensors, zones, rules, credentials and webhooks are managed by the organisation's
+    security officers and admins."""
+    return organisations_where(user, Permission.SENSORS_MANAGE).filter(pk=organisation_id).exists()
+
+
 def require_sensor_manager(user, organisation: Organisation) -> None:
-    """Sensors, zones, rules and credentials are managed by the organisation's security
-    officers and admins."""
-    allowed = Membership.objects.active().filter(
-        user=user, organisation=organisation, role__in=roles_granting(Permission.SENSORS_MANAGE)).exists()
-    if not allowed:
+    if not manages_sensors(user, organisation.pk):
         raise PermissionDenied(_("Only security officers and admins of the organisation manage its sensors."))
 
 
