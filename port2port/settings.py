@@ -100,6 +100,10 @@ INSTALLED_APPS = [
     "port2port.indicators",
     "port2port.sensors",
     "port2port.alerts",
+    "port2port.knowledge",
+    "port2port.measures",
+    "port2port.training",
+    "port2port.workinggroups",
     "port2port.demo",
 ]
 

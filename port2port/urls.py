@@ -15,5 +15,9 @@ urlpatterns = [
     path("indicators/", include("port2port.indicators.urls")),
     path("sensors/", include("port2port.sensors.urls")),
     path("alerts/", include("port2port.alerts.urls")),
+    path("knowledge/", include("port2port.knowledge.urls")),
+    path("measures/", include("port2port.measures.urls")),
+    path("training/", include("port2port.training.urls")),
+    path("working-groups/", include("port2port.workinggroups.urls")),
     path("api/v1/", include("port2port.api_urls")),
 ]

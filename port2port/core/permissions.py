@@ -31,11 +31,24 @@ class Permission(StrEnum):
     SENSORS_MANAGE = "sensors:manage"
     # Acknowledge, assign, escalate and close the organisation's alerts.
     ALERTS_HANDLE = "alerts:handle"
+    # Write and edit knowledge articles, comment on them and propose edits.
+    KNOWLEDGE_WRITE = "knowledge:write"
+    # Record the organisation's self-assessment against the common measures.
+    MEASURES_ASSESS = "measures:assess"
+    # Propose a common measure to the network's catalogue (a working group's coordinator adopts it).
+    MEASURES_PROPOSE = "measures:propose"
+    # Organise joint trainings, exercises and awareness campaigns in the organisation's name.
+    TRAINING_ORGANISE = "training:organise"
 
 
 _VIEWER = {Permission.REPORTS_READ}
-_ANALYST = _VIEWER | {Permission.REPORTS_CREATE, Permission.REPORTS_COMMENT, Permission.ALERTS_HANDLE}
-_OFFICER = _ANALYST | {Permission.REPORTS_EDIT_ORGANISATION, Permission.SENSORS_MANAGE}
+_ANALYST = _VIEWER | {
+    Permission.REPORTS_CREATE, Permission.REPORTS_COMMENT, Permission.ALERTS_HANDLE, Permission.KNOWLEDGE_WRITE,
+}
+_OFFICER = _ANALYST | {
+    Permission.REPORTS_EDIT_ORGANISATION, Permission.SENSORS_MANAGE, Permission.MEASURES_ASSESS,
+    Permission.MEASURES_PROPOSE, Permission.TRAINING_ORGANISE,
+}
 _ADMIN = _OFFICER | {
     Permission.MEMBERS_MANAGE,
     Permission.API_KEYS_MANAGE,

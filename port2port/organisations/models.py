@@ -98,12 +98,18 @@ class Membership(models.Model):
 
 
 class SharingGroup(models.Model):
-    """A named circle of organisations (a working group, say) that items can be shared with.
-    Its owner organisation manages the members."""
+    """A named circle of organisations that items can be shared with. Its owner organisation
+    manages the members. A working group is a sharing group with a coordinator and a space
+    (articles, measures under discussion, meetings: see port2port.workinggroups)."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
     owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="owned_groups")
+    is_working_group = models.BooleanField(_("working group"), default=False)
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="coordinated_groups",
+        verbose_name=_("coordinator"),
+    )
     members = models.ManyToManyField(Organisation, through="GroupMembership", related_name="sharing_groups")
     created_at = models.DateTimeField(auto_now_add=True)
 

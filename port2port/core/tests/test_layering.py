@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2]
-LAYERS = {"core": 0, "accounts": 1, "organisations": 1, "reports": 2, "indicators": 3, "sensors": 4, "alerts": 5, "demo": 9}
+LAYERS = {"core": 0, "accounts": 1, "organisations": 1, "reports": 2, "indicators": 3, "sensors": 4, "alerts": 5,
+          "knowledge": 3, "measures": 4, "training": 4, "workinggroups": 5, "demo": 9}
 
 
 def imported_apps(path: Path) -> set[str]:

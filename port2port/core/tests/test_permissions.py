@@ -4,14 +4,15 @@ import pytest
 
 from port2port.core.permissions import EDITOR_ROLES, ROLE_PERMISSIONS, Permission, Role
 
+_OFFICER_EXTRA = {"measures:assess", "measures:propose", "training:organise"}
 EXPECTED = {
     Role.VIEWER: {"reports:read"},
-    Role.ANALYST: {"reports:read", "reports:create", "reports:comment", "alerts:handle"},
+    Role.ANALYST: {"reports:read", "reports:create", "reports:comment", "alerts:handle", "knowledge:write"},
     Role.SECURITY_OFFICER: {"reports:read", "reports:create", "reports:comment", "reports:edit-organisation",
-                            "alerts:handle", "sensors:manage"},
-    Role.ORG_ADMIN: {
+                            "alerts:handle", "sensors:manage", "knowledge:write"} | _OFFICER_EXTRA,
+    Role.ORG_ADMIN: _OFFICER_EXTRA | {
         "reports:read", "reports:create", "reports:comment", "reports:edit-organisation", "alerts:handle",
-        "sensors:manage",
+        "sensors:manage", "knowledge:write",
         "organisations:manage-members", "organisations:manage-api-keys", "audit:read-organisation", "groups:manage",
     },
 }

@@ -1,0 +1,1 @@
+"""Shared knowledge: articles on inspections, access control, drones, cameras and more, with versions, proposals, comments and search."""

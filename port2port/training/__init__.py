@@ -1,0 +1,1 @@
+"""Joint trainings, exercises and awareness campaigns across ports, with a calendar and an iCalendar feed."""

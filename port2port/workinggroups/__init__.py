@@ -1,0 +1,1 @@
+"""Working groups: a sharing group with a coordinator and a space (articles, measures under discussion, meetings)."""
