@@ -1,55 +1,48 @@
-"""Full-text search over reports: SQLite FTS5 by default, PostgreSQL full-text otherwise.
+"""Full-text search over reports, in English, Dutch, French and German (see core/fulltext.py):
+an FTS5 table on SQLite, a tsvector table under a GIN index on PostgreSQL, kept in step by the
+actions in the same transaction as each write.
 
-Search only narrows a queryset that the caller has already passed through `visible_to`;
-it never widens it, so a match in an invisible report is never counted or shown.
+Reports do not say their language, so it is guessed from their function words; a report
+that is too short to tell is indexed with every stemmer. Search only narrows a queryset that
+the caller has already passed through `visible_to`; it never widens it, so a match in an
+invisible report is never counted or shown.
 """
 
-import re
+from collections.abc import Iterable
 
-from django.db import connection
-from django.db.models.expressions import RawSQL
+from django.db import connections
 
-FTS_TABLE = "reports_report_fts"
-SEARCHED_FIELDS = ["title", "place", "narrative", "measures_taken", "lessons_learned"]
+from port2port.core.fulltext import Document, FullTextIndex, guess_language
+
+INDEX = FullTextIndex("reports_report_fts")
+BODY_FIELDS = ["place", "narrative", "measures_taken", "lessons_learned"]
 
 
-def _document(report) -> str:
-    return "\n".join(getattr(report, name) or "" for name in SEARCHED_FIELDS[1:])
+def document(pk: int, title: str, *body: str) -> Document:
+    """What is indexed of a report, from its title and BODY_FIELDS in that order."""
+    text = "\n".join(part or "" for part in body)
+    return Document(pk, title or "", text, guess_language(f"{title}\n{text}"))
 
 
 def index_report(report) -> None:
-    """Keep the SQLite FTS5 index in step with a report (PostgreSQL computes it at query time)."""
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [report.pk])
-        cursor.execute(
-            f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)",
-            [report.pk, report.title, _document(report)],
-        )
+    """Keep the index in step with a report; the actions call it after every write."""
+    index_reports([report])
 
 
-def _fts5_query(text: str) -> str:
-    """Turn what a person typed into a safe FTS5 query: every word must appear, each as a
-    prefix, and no FTS5 operator a user typed can change the query's meaning."""
-    words = re.findall(r"\w+", text, flags=re.UNICODE)
-    return " AND ".join(f'"{word}"*' for word in words[:12])
+def index_reports(reports: Iterable, using: str = "default") -> None:
+    """Index many reports at once (bulk loads, rebuilds)."""
+    INDEX.write(connections[using], [
+        document(report.pk, report.title, *(getattr(report, name) for name in BODY_FIELDS)) for report in reports
+    ])
 
 
 def search(queryset, text: str):
-    """Reports of `queryset` that match `text`, best matches first where the database ranks."""
+    """Reports of `queryset` that match `text`: every word typed, as written or stemmed in any
+    of the four languages, the last one also as the start of a word."""
     text = (text or "").strip()
     if not text:
         return queryset
-    if connection.vendor == "sqlite":
-        query = _fts5_query(text)
-        if not query:
-            return queryset.none()
-        matching = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [query])
-        return queryset.filter(pk__in=matching)
-    from django.contrib.postgres.search import SearchQuery, SearchVector
-
-    vector = SearchVector(*SEARCHED_FIELDS, config="simple")
-    return queryset.annotate(search_vector=vector).filter(
-        search_vector=SearchQuery(text, config="simple", search_type="websearch")
-    )
+    matching = INDEX.matching(connections[queryset.db], text)
+    if matching is None:
+        return queryset.none()
+    return queryset.filter(pk__in=matching)
