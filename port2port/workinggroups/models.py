@@ -7,7 +7,7 @@ An organisation the owner removes loses the space at once; nobody else ever sees
 """
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -100,8 +100,11 @@ class Meeting(models.Model):
     online_url = models.CharField(_("online meeting link"), max_length=500, blank=True,
                                   validators=[URLValidator(schemes=["https"])],
                                   help_text=_("An https:// link to the video call, if any."))
-    agenda = models.TextField(_("agenda"), max_length=AGENDA_MAX, blank=True, help_text=_("Markdown."))
-    minutes = models.TextField(_("minutes"), max_length=MINUTES_MAX, blank=True, help_text=_("Markdown."))
+    # TextField's max_length sizes form widgets only; the validator makes full_clean hold it.
+    agenda = models.TextField(_("agenda"), max_length=AGENDA_MAX, blank=True, help_text=_("Markdown."),
+                              validators=[MaxLengthValidator(AGENDA_MAX)])
+    minutes = models.TextField(_("minutes"), max_length=MINUTES_MAX, blank=True, help_text=_("Markdown."),
+                               validators=[MaxLengthValidator(MINUTES_MAX)])
     status = models.CharField(_("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -125,7 +128,7 @@ class Decision(models.Model):
     """What a meeting decided, in one or two sentences, and on which day."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
-    text = models.TextField(_("decision"), max_length=2000)
+    text = models.TextField(_("decision"), max_length=2000, validators=[MaxLengthValidator(2000)])
     decided_on = models.DateField(_("decided on"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
