@@ -133,6 +133,7 @@ def add_comment(article: Article, *, acting_user, body: str, ip: str | None = No
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": _("Write something before sending.")})
+    check_lengths(ArticleComment, {"body": body})
     comment = ArticleComment(article=article, author=acting_user, organisation=membership.organisation, body=body,
                              article_version=article.version)
     comment.full_clean()
@@ -171,7 +172,7 @@ def propose_edit(article: Article, *, acting_user, title: str, summary: str = ""
     membership = _writing_membership(article, acting_user)
     if article.status == Status.DRAFT:
         raise ValidationError({"article": _("A draft is not open for proposals yet.")})
-    content = _clean_content({"title": title, "summary": summary, "body": body})
+    content = _clean_content({"title": title, "summary": summary, "body": body}, Proposal)
     proposal = Proposal(article=article, proposer=acting_user, organisation=membership.organisation,
                         base_version=article.version, note=_clean_note(note), **content)
     if not proposal.note:
@@ -210,6 +211,7 @@ def decline_proposal(proposal: Proposal, *, acting_user, reason: str, ip: str | 
     require_editable(proposal.article, acting_user)
     _require_open(proposal)
     reason = (reason or "").strip()
+    check_lengths(Proposal, {"reason": reason})
     if not reason:
         raise ValidationError({"reason": _("Say why, so that the proposer can learn from it.")})
     _decide(proposal, acting_user, ProposalStatus.DECLINED, reason)
@@ -288,14 +290,24 @@ def parse_tags(text: str) -> list[str]:
 # --- private helpers ------------------------------------------------------------------------
 
 
-def _clean_content(content: dict) -> dict:
+def _clean_content(content: dict, model=Article) -> dict:
     unknown = set(content) - set(CONTENT_FIELDS)
     if unknown:
         raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
     for name in ("title", "summary", "body"):
         if isinstance(content.get(name), str):
             content[name] = content[name].strip()
+    check_lengths(model, content)
     return content
+
+
+def check_lengths(model, values: dict) -> None:
+    """full_clean does not hold a TextField to its max_length (only forms do); this does."""
+    for name, value in values.items():
+        limit = model._meta.get_field(name).max_length
+        if isinstance(value, str) and limit and len(value) > limit:
+            raise ValidationError({name: _("Keep this under %(limit)d characters (it has %(count)d).")
+                                   % {"limit": limit, "count": len(value)}})
 
 
 def _clean_note(note: str) -> str:
