@@ -338,3 +338,9 @@ def record_evidence_read(record: AssessmentRecord, *, reader, channel: str, ip=N
     """Downloads of evidence are audited: evidence is the organisation's most sensitive part."""
     audit.record("measures.evidence.read", actor=reader, organisation_id=record.organisation_id, target=record.measure,
                  subject_organisation_id=record.organisation_id, detail={"record": record.pk, "channel": channel}, ip=ip)
+
+
+def record_network_export(viewer, *, reader, channel: str, ip=None) -> None:
+    """Exports of the network view are audited, like every bulk export."""
+    org_id = min(viewer.org_ids) if viewer.org_ids else None
+    audit.record("measures.network.export", actor=reader, organisation_id=org_id, detail={"channel": channel}, ip=ip)

@@ -57,7 +57,7 @@ class NetworkView:
     measures: list
     rows: list
     themes: list = field(default_factory=list)     # [(theme value, label, Figure)]
-    weakest: list = field(default_factory=list)    # [(measure, status or None, [organisations], shown)]
+    weakest: list = field(default_factory=list)    # [(measure, status, its label, [organisations], shown)]
     quarters: list = field(default_factory=list)   # [(label, Figure)]
     min_group_size: int = 3
 
@@ -131,12 +131,12 @@ def _weakest(measures, visible, k: int) -> list:
     for measure in measures:
         found = answers[measure.pk]
         if len(found) < k:
-            result.append((measure, None, [], False))
+            result.append((measure, None, "", [], False))
             continue
         lowest = min(rank for rank, _, _ in found)
         orgs = sorted((org for rank, _, org in found if rank == lowest), key=lambda org: org.name)
         status = next(status for rank, status, _ in found if rank == lowest)
-        result.append((measure, status, orgs, True))
+        result.append((measure, status, AssessmentStatus(status).label, orgs, True))
     return result
 
 
