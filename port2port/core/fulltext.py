@@ -44,8 +44,10 @@ _LANGUAGE_OF_WORD = {word: code for code, words in _FUNCTION_WORDS.items() for w
 
 
 def words(text: str) -> list[str]:
-    """The words of `text`, lowercased, as the index sees them."""
-    return _WORD.findall(_ELISION.sub(" ", unicodedata.normalize("NFC", text or "").lower()))
+    """The words of `text` as the index sees them: lowercased, without accents (people often
+    type none; FTS5 folds them too, and stems of the bare words then agree on both sides)."""
+    bare = "".join(c for c in unicodedata.normalize("NFD", text or "") if not unicodedata.combining(c))
+    return _WORD.findall(_ELISION.sub(" ", unicodedata.normalize("NFC", bare).lower()))
 
 
 @lru_cache(maxsize=4)
@@ -80,15 +82,6 @@ def guess_language(text: str, *, sample: int = 400) -> str | None:
 def document_languages(language: str | None) -> tuple[str, ...]:
     """The stemmers a document is indexed with: its own, or all of them when it is unknown."""
     return (language,) if language in LANGUAGES else tuple(LANGUAGES)
-
-
-def stem_text(text: str, languages: Iterable[str]) -> str:
-    """The distinct stems of the words of `text` that differ from the words themselves."""
-    languages = tuple(languages)
-    found: set[str] = set()
-    for word in set(words(text)):
-        found |= stems(word, languages)
-    return " ".join(sorted(found))
 
 
 def query_terms(text: str) -> list[tuple[list[str], bool]]:
@@ -170,8 +163,7 @@ class FullTextIndex:
                 cursor.executemany(f"DELETE FROM {self.table} WHERE rowid = %s", [(d.pk,) for d in documents])
                 cursor.executemany(
                     f"INSERT INTO {self.table} (rowid, title, body, stems) VALUES (%s, %s, %s, %s)",
-                    [(d.pk, d.title, d.body, stem_text(f"{d.title}\n{d.body}", document_languages(d.language)))
-                     for d in documents],
+                    [fts5_row(d) for d in documents],
                 )
             else:
                 for languages, group in _by_languages(documents).items():
@@ -204,6 +196,16 @@ class FullTextIndex:
         ]
         return (f"INSERT INTO {self.table} (id, vector) VALUES (%(pk)s, {' || '.join(parts)}) "
                 "ON CONFLICT (id) DO UPDATE SET vector = EXCLUDED.vector")
+
+
+def fts5_row(document: Document) -> tuple[int, str, str, str]:
+    """The FTS5 row of a document: its words as `words` splits them (so index and query see
+    the same words whatever the tokenizer makes of a script), then their stems."""
+    title, body = words(document.title), words(document.body)
+    found: set[str] = set()
+    for word in set(title) | set(body):
+        found |= stems(word, document_languages(document.language))
+    return document.pk, " ".join(title), " ".join(body), " ".join(sorted(found))
 
 
 def _by_languages(documents: list[Document]) -> dict[tuple[str, ...], list[Document]]:
