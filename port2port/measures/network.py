@@ -15,6 +15,8 @@ The weakest link of a measure names only organisations whose status this viewer 
 only when at least MIN_GROUP_SIZE such answers exist.
 """
 
+import csv
+import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -175,3 +177,31 @@ def cell_fields(record) -> dict:
         "status": record.shown_status, "maturity": record.shown_maturity, "target_date": record.shown_target_date,
         "disclosed": record.shown_status is not None or record.shown == OWN,
     }
+
+
+CSV_HEADER = ["organisation", "measure_id", "measure", "theme", "level", "status", "maturity", "target_date"]
+
+
+def network_csv_text(view) -> str:
+    """The matrix as one row per disclosed answer, then the network figures per theme."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for row in view.rows:
+        for measure, record in zip(view.measures, row.cells):
+            if record is None:
+                continue
+            cell = cell_fields(record)
+            writer.writerow([_safe(row.organisation.name), measure.pk, _safe(measure.title), measure.theme, measure.level,
+                             cell["status"] or "", "" if cell["maturity"] is None else cell["maturity"],
+                             cell["target_date"].isoformat() if cell["target_date"] else ""])
+    writer.writerow([])
+    writer.writerow(["theme", "implemented_percent"])
+    for value, _label, figure in view.themes:
+        writer.writerow([value, "suppressed" if figure.suppressed else figure.percent])
+    return out.getvalue()
+
+
+def _safe(text: str) -> str:
+    # A spreadsheet runs a cell that starts with one of these as a formula.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

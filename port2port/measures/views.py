@@ -2,9 +2,6 @@
 action, render. A measure or an assessment the person may not see is a 404, exactly like a
 missing one; one they may see but not change is a 403."""
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,7 +26,7 @@ from .models import (
     DEFAULT_DISCLOSURE, AssessmentRecord, AssessmentStatus, Disclosure, DisclosureSetting, Measure, MeasureStatus,
     MeasureVersion,
 )
-from .network import cell_fields, network_view
+from .network import network_csv_text, network_view
 
 
 def reader_viewer(request):
@@ -311,31 +308,3 @@ def network_csv(request):
     response["Content-Disposition"] = 'attachment; filename="network-measures.csv"'
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-CSV_HEADER = ["organisation", "measure_id", "measure", "theme", "level", "status", "maturity", "target_date"]
-
-
-def network_csv_text(view) -> str:
-    """The matrix as one row per disclosed answer, then the network figures per theme."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
-    for row in view.rows:
-        for measure, record in zip(view.measures, row.cells):
-            if record is None:
-                continue
-            cell = cell_fields(record)
-            writer.writerow([_safe(row.organisation.name), measure.pk, _safe(measure.title), measure.theme, measure.level,
-                             cell["status"] or "", "" if cell["maturity"] is None else cell["maturity"],
-                             cell["target_date"].isoformat() if cell["target_date"] else ""])
-    writer.writerow([])
-    writer.writerow(["theme", "implemented_percent"])
-    for value, _label, figure in view.themes:
-        writer.writerow([value, "suppressed" if figure.suppressed else figure.percent])
-    return out.getvalue()
-
-
-def _safe(text: str) -> str:
-    # A spreadsheet runs a cell that starts with one of these as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
