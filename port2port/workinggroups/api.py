@@ -15,6 +15,7 @@ from django.urls import reverse
 from ninja import Query, Router, Status
 
 from port2port.organisations.models import SharingGroup
+from port2port.reports.schemas import MAX_ID
 from port2port.sensors.api import Keyset, visible_or_404
 
 from . import actions, calendar
@@ -112,6 +113,8 @@ def name_delegate(request, group_id: int, payload: DelegateIn):
 def remove_delegate(request, group_id: int, person_id: int):
     group = visible_or_404(visible_groups(request), group_id)
     actions.require_coordinator(request.auth.user, group)
+    if not 0 < person_id <= MAX_ID:
+        raise Http404
     delegate = Delegate.objects.visible_to(_viewer(request)).filter(group=group, user_id=person_id).select_related("user").first()
     if delegate is None:
         raise Http404

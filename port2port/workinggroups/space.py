@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from port2port.knowledge.models import Article
+from port2port.measures.models import Measure, MeasureStatus
 from port2port.organisations.models import Organisation
 
 from .models import ActionItem, Delegate, Meeting
@@ -51,13 +52,9 @@ def articles_of(group, viewer) -> list:
 
 
 def measures_of(group, viewer) -> list:
-    """Common measures the group has under discussion (proposed, not yet adopted)."""
-    from port2port.measures import models as measure_models
-
-    measure = getattr(measure_models, "Measure", None)
-    if measure is None:  # the measures catalogue is not installed in this build yet
-        return []
-    return list(measure.objects.visible_to(viewer).filter(working_group=group, status="proposed").order_by("title"))
+    """Common measures placed in the group that are still proposals: under discussion."""
+    return list(Measure.objects.visible_to(viewer).filter(working_group=group, status=MeasureStatus.PROPOSED)
+                .order_by("title", "pk"))
 
 
 def space_of(group, viewer, *, now=None) -> Space:

@@ -288,3 +288,16 @@ def test_a_bad_coordinator_names_the_field(world, client_for):
     assert response.status_code == 400 and "coordinator" in response.context["form"].errors
     world.drugs_group.refresh_from_db()
     assert not world.drugs_group.is_working_group
+
+
+def test_the_space_lists_the_measures_the_group_discusses(space, world, client_for):
+    from port2port.measures import actions as measure_actions
+
+    measure_actions.propose_measure(acting_user=world.officer_a, organisation=world.org_a, working_group=space.group,
+                                    title="Identity-based container release", description="No more PIN codes.",
+                                    theme="inspections")
+    measure_actions.propose_measure(acting_user=world.officer_a, organisation=world.org_a,
+                                    title="Quokka-proof fences", description="Not placed in a group.", theme="inspections")
+    body = client_for(world.police_analyst).get(f"/working-groups/{space.group.pk}/").content.decode()
+    assert "Identity-based container release" in body
+    assert "Quokka-proof fences" not in body
