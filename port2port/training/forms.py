@@ -217,12 +217,14 @@ class ReachForm(OrganisationForm):
     sessions_held = forms.IntegerField(label=_("Sessions held"), min_value=0, max_value=10_000_000)
 
 
-class MonthField(forms.CharField):
+class MonthField(forms.Field):
     def to_python(self, value):
-        value = super().to_python(value)
+        value = (value or "").strip()
         if not value:
             return None
         try:
+            if len(value) > 7:
+                raise ValueError(value)
             year, month = (int(part) for part in value.split("-"))
             if not 1900 <= year <= 2200:
                 raise ValueError(year)
@@ -234,5 +236,5 @@ class MonthField(forms.CharField):
 class CalendarForm(forms.Form):
     """Which month, and grid or agenda; a bad value falls back to this month."""
 
-    month = MonthField(required=False, max_length=7)
+    month = MonthField(required=False)
     view = forms.ChoiceField(required=False, choices=[("month", "month"), ("agenda", "agenda")])
