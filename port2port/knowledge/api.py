@@ -70,7 +70,7 @@ def as_out(request, article_id: int) -> Article:
         "recipient_orgs", "recipient_people"))
     article.body_html = str(render(article.body))
     article.lessons_from_ids = sorted(lessons_visible(article, request.auth.viewer).values_list("pk", flat=True))
-    article.feedback = feedback_counts(article)
+    article.feedback_counts = feedback_counts(article)
     return article
 
 

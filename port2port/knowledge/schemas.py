@@ -67,6 +67,10 @@ class ArticleOut(ArticleSummary):
     feedback: dict[str, int] = Field(description="helpful: people; adopted: organisations")
 
     @staticmethod
+    def resolve_feedback(article) -> dict[str, int]:
+        return article.feedback_counts  # set by the API: counts from readers only
+
+    @staticmethod
     def resolve_lessons_from(article) -> list[int]:
         return article.lessons_from_ids  # set by the API from the reports the caller may see
 
