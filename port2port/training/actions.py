@@ -301,7 +301,7 @@ def _require_may_change_seat(registration: Registration, training: Training, use
 @transaction.atomic
 def mark_attendance(registration: Registration, *, acting_user, attended: bool, ip: str | None = None) -> Registration:
     """The organiser records, once the training has started, whether a seat holder came."""
-    training = registration.training
+    training = Training.objects.get(pk=registration.training_id)  # its time now, not when the seat was taken
     require_organiser_of(training, acting_user)
     if training.starts_at > timezone.now():
         raise ValidationError({"attendance": _("Attendance is recorded once the training has started.")})
