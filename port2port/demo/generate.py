@@ -28,7 +28,7 @@ from port2port.organisations.models import OrganisationKind, people_nameable_for
 from port2port.reports import actions as report_actions
 from port2port.reports.models import Category, ModusOperandi, Report
 
-from . import measures, narratives, sensors, training, workinggroups
+from . import knowledge, measures, narratives, sensors, training, workinggroups
 from .network import DEMO_PASSWORD, ORGANISATIONS, PLATFORM_ADMIN, SHARING_GROUPS, OrganisationSpec, Place
 
 SEED = 2026
@@ -143,6 +143,7 @@ def load(*, report_count: int = REPORT_COUNT, now: datetime | None = None) -> Su
     for _ in range(report_count):
         file_report(rng, network, now, summary)
     sensors.equip(network, now)
+    knowledge.populate(network, now)
     measures.populate(network, now)
     training.populate(network, now)
     workinggroups.populate(network, now)
