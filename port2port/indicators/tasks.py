@@ -31,13 +31,17 @@ BATCH = 2000
 
 
 @task()
-def match_watches_for_indicators(indicator_ids: list[int]) -> int:
-    """Match newly added indicators against every active watch; returns the matches recorded.
-    A fixed number of queries per batch of indicators, plus one write per match."""
-    recorded = 0
-    for start in range(0, len(indicator_ids), BATCH):
-        indicators = list(Indicator.objects.filter(pk__in=indicator_ids[start:start + BATCH]).select_related("report"))
+def match_watches_for_indicators(report_id: int, first_id: int, last_id: int) -> int:
+    """Match the indicators one import added to a report (ids `first_id` to `last_id`) against
+    every active watch; returns the matches recorded. A fixed number of queries per batch of
+    indicators, plus one write per match. An indicator another import added to the same report
+    in that range meanwhile is matched too, which is harmless: a match is recorded once."""
+    added = (Indicator.objects.filter(report_id=report_id, pk__gte=first_id, pk__lte=last_id)
+             .select_related("report").order_by("pk"))
+    recorded, last_seen = 0, first_id - 1
+    while indicators := list(added.filter(pk__gt=last_seen)[:BATCH]):
         recorded += _match_batch(indicators)
+        last_seen = indicators[-1].pk
     return recorded
 
 

@@ -128,11 +128,16 @@ def test_an_organisations_own_reports_are_no_news_to_it(world, watch, added):
     assert WatchHit.objects.count() == 0
 
 
+def _id_range(report):
+    ids = [i.pk for i in report.indicators.all()]
+    return min(ids), max(ids)
+
+
 def test_matching_twice_records_once(world, watch, added):
     w = watch()
     report = added(world.report(), world.analyst_a, ("container", CONTAINER))
     assert tasks.match_watch.call(w.pk) == 0
-    assert tasks.match_watches_for_indicators.call([i.pk for i in report.indicators.all()]) == 0
+    assert tasks.match_watches_for_indicators.call(report.pk, *_id_range(report)) == 0
     assert WatchHit.objects.count() == 1
 
 
@@ -205,3 +210,14 @@ def test_watching_the_same_value_twice_is_refused(world, watch):
     with pytest.raises(ValidationError) as error:
         watch(raw="msku1234565")
     assert "value" in error.value.message_dict
+
+
+def test_matching_an_import_reads_only_that_reports_indicators_in_its_range(world, watch, added):
+    watch()
+    first = added(world.report(), world.analyst_a, ("container", CONTAINER))
+    other = added(world.report(title="Second case"), world.analyst_a, ("container", CONTAINER))
+    WatchHit.objects.all().delete()
+    # The range of the second report's import spans no indicator of the first.
+    assert tasks.match_watches_for_indicators.call(other.pk, *_id_range(other)) == 1
+    assert list(WatchHit.objects.values_list("indicator__report", flat=True)) == [other.pk]
+    assert tasks.match_watches_for_indicators.call(first.pk, 1, 10**9) == 1
