@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
-from port2port.core import audit
+from port2port.core import audit, bulk
 
 from . import actions
 from .channels import webhook as webhook_channel
@@ -33,9 +33,10 @@ PERIODIC_TASK = "port2port.alerts.tasks.periodic_checks"
 
 
 @task
-def evaluate_events(sensor_id: int, event_ids: list[int]) -> int:
-    """The rules over one ingested batch; returns how many alerts were raised or extended."""
-    return len(actions.evaluate_events(event_ids))
+def evaluate_events(sensor_id: int, event_id_runs: list[list[int]]) -> int:
+    """The rules over one ingested batch (its event ids as runs [[first, last], ...], see
+    core.bulk.id_runs); returns how many alerts were raised or extended."""
+    return len(actions.evaluate_events(bulk.ids_of(event_id_runs)))
 
 
 @task

@@ -11,7 +11,7 @@ the named, audited actions.
 """
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.db import connections, models, router
 
@@ -110,3 +110,21 @@ def _parameters(rows: Sequence[tuple], converters: list) -> list:
             row[index] = convert(row[index])
         flat.extend(row)
     return flat
+
+
+def id_runs(ids: Iterable[int]) -> list[list[int]]:
+    """Ids as runs of consecutive numbers, [[first, last], ...]: the ids one multi-row insert
+    returns are mostly consecutive, so a task handed 1,000 of them stores two numbers instead
+    of a thousand (a task's arguments are JSON, encoded and stored with the task)."""
+    runs = []
+    for pk in sorted(ids):
+        if runs and pk == runs[-1][1] + 1:
+            runs[-1][1] = pk
+        else:
+            runs.append([pk, pk])
+    return runs
+
+
+def ids_of(runs: Sequence[Sequence[int]]) -> list[int]:
+    """The ids that `id_runs` made into runs."""
+    return [pk for first, last in runs for pk in range(first, last + 1)]

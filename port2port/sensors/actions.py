@@ -340,15 +340,17 @@ def _prepare(sensor: Sensor, adapter: Adapter, records: list, now) -> tuple[list
 
 
 def _hand_over(sensor_id: int, event_ids: list[int]) -> None:
-    """Give the new events to their consumers (the alert rules). With the database queue the
-    task is written in the same transaction as the events (both or neither, and no second
-    write); with any other queue it is sent once the events are committed."""
+    """Give the new events to their consumers (the alert rules), as runs of ids (see
+    core.bulk.id_runs). With the database queue the task is written in the same transaction as
+    the events (both or neither, and no second write); with any other queue it is sent once the
+    events are committed."""
+    runs = bulk.id_runs(event_ids)
     for name in settings.SENSOR_EVENT_CONSUMERS:
         consumer = import_string(name)
         if isinstance(consumer.get_backend(), DatabaseBackend):
-            consumer.enqueue(sensor_id, event_ids)
+            consumer.enqueue(sensor_id, runs)
         else:
-            transaction.on_commit(partial(consumer.enqueue, sensor_id, event_ids))
+            transaction.on_commit(partial(consumer.enqueue, sensor_id, runs))
 
 
 def _counts(fates: list[Fate]) -> dict:
