@@ -71,14 +71,34 @@ class Zone(models.Model):
 
     def contains(self, latitude: float, longitude: float) -> bool:
         """Whether the point is inside the outline (ray casting; a zone is a few hundred
-        metres across, so the plane is flat enough)."""
-        ring, inside = self.outline or [], False
-        for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+        metres across, so the plane is flat enough). A point outside the outline's bounding
+        box, as most events of a batch are for most zones, is answered without the edges."""
+        edges, (west, south, east, north) = self._edges_and_box()
+        if not (south <= latitude <= north and west <= longitude <= east):
+            return False
+        inside = False
+        for x1, y1, x2, y2 in edges:
             if (y1 > latitude) != (y2 > latitude):
                 crossing = x1 + (latitude - y1) * (x2 - x1) / (y2 - y1)
                 if longitude < crossing:
                     inside = not inside
         return inside
+
+    def _edges_and_box(self):
+        """The outline's edges and its bounding box, worked out once per outline (a batch of
+        1,000 events asks every zone up to 1,000 times); a new outline is worked out anew."""
+        cached = self.__dict__.get("_geometry")
+        if cached is not None and cached[0] is self.outline:
+            return cached[1]
+        ring = self.outline or []
+        if ring:
+            edges = tuple((x1, y1, x2, y2) for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True))
+            longitudes, latitudes = [x for x, _ in ring], [y for _, y in ring]
+            geometry = edges, (min(longitudes), min(latitudes), max(longitudes), max(latitudes))
+        else:
+            geometry = (), (1.0, 1.0, -1.0, -1.0)  # an empty box: nothing is inside
+        self.__dict__["_geometry"] = (self.outline, geometry)
+        return geometry
 
 
 class Sensor(models.Model):

@@ -256,3 +256,14 @@ def test_a_person_in_two_organisations_chooses_which_one_a_sensor_belongs_to(wor
     assert "organisation" in client.get(reverse("sensors:create")).context["form"].fields
     client.post(reverse("sensors:create"), sensor_form(organisation=world.org_b.pk))
     assert Sensor.objects.get().organisation == world.org_b
+
+
+def test_a_zone_answers_for_its_new_outline_after_a_change():
+    from port2port.sensors.models import Zone
+
+    zone = Zone(name="Quay", outline=[[4.30, 51.30], [4.31, 51.30], [4.31, 51.31], [4.30, 51.31]])
+    assert zone.contains(51.305, 4.305) and not zone.contains(51.305, 4.315)
+    zone.outline = [[4.31, 51.30], [4.32, 51.30], [4.32, 51.31], [4.31, 51.31]]
+    assert zone.contains(51.305, 4.315) and not zone.contains(51.305, 4.305)
+    zone.outline = []
+    assert not zone.contains(51.305, 4.315)
