@@ -22,9 +22,10 @@ COORDINATORS = {DRUGS: "port-of-antwerp-bruges", DRONES: "north-sea-port"}
 ASSESSING = ("port-of-antwerp-bruges", "north-sea-port", "port-of-ostend", "port-of-liege", "port-of-brussels",
              "de-vlaamse-waterweg")
 INLAND = {"port-of-liege", "port-of-brussels", "de-vlaamse-waterweg"}
-# What each organisation lets the network see (the rest keep the default, status only).
+# What each organisation lets the network see (Ostend keeps the default, status only). Three
+# show nothing: network figures pool hidden answers only from at least three organisations.
 DISCLOSURE = {"port-of-antwerp-bruges": "full", "north-sea-port": "progress", "port-of-liege": "nothing",
-              "de-vlaamse-waterweg": "progress"}
+              "port-of-brussels": "nothing", "de-vlaamse-waterweg": "nothing"}
 CONTAINER = (F.CONTAINER_TERMINAL,)
 ALL_PORTS = tuple(F.values)
 SEA = (F.CONTAINER_TERMINAL, F.DRY_BULK, F.LIQUID_BULK, F.RO_RO, F.PASSENGER, F.GENERAL_CARGO)
