@@ -15,7 +15,8 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 
-from port2port.organisations.models import as_viewer
+from port2port.organisations.models import Organisation, Port, as_viewer
+from port2port.reports.models import Report
 
 from .models import Indicator, WarningListEntry
 
@@ -23,13 +24,25 @@ FUZZY_KINDS = ("plate", "vessel_name")
 MATCHES_SHOWN = 20
 _NEWEST_REPORT_FIRST = (F("report__occurred_at").desc(), F("id").desc())
 _WITH_REPORT = ("report", "report__port", "report__owner_org")
-# What a match shows (the report's title, port, date, label and owner): loading the whole
-# report row, narrative included, for each of up to 2,000 matches cost more than the lookup.
-_MATCH_FIELDS = (
-    "id", "report_id", "kind", "value", "display", "fuzzy_key", "owner_note",
-    "report__id", "report__title", "report__occurred_at", "report__tlp", "report__port_id", "report__owner_org_id",
-    "report__port__id", "report__port__name", "report__port__locode",
-    "report__owner_org__id", "report__owner_org__name", "report__owner_org__short_name",
+# What a match shows (the report's title, port, date, label and owner), read as plain values
+# and made into objects here: loading whole report rows, narrative included, then making four
+# model instances per match through select_related cost more than the lookup itself.
+
+
+def _in_model_order(model, names) -> tuple[str, ...]:
+    """`Model.from_db` takes a subset of fields in the model's own order, whatever it is told."""
+    return tuple(field.attname for field in model._meta.concrete_fields if field.attname in names)
+
+
+_INDICATOR_FIELDS = _in_model_order(Indicator, {"id", "report_id", "kind", "value", "display", "fuzzy_key", "owner_note"})
+_REPORT_FIELDS = ("id", *_in_model_order(Report, {"title", "occurred_at", "tlp", "port_id", "owner_org_id"}))
+_PORT_FIELDS = ("id", *_in_model_order(Port, {"name", "locode"}))
+_ORGANISATION_FIELDS = ("id", *_in_model_order(Organisation, {"name", "short_name"}))
+_REPORT_ID = _INDICATOR_FIELDS.index("report_id")
+_MATCH_VALUES = (
+    *_INDICATOR_FIELDS, *(f"report__{name}" for name in _REPORT_FIELDS[1:]),
+    *(f"report__port__{name}" for name in _PORT_FIELDS[1:]),
+    *(f"report__owner_org__{name}" for name in _ORGANISATION_FIELDS[1:]),
 )
 
 
@@ -122,9 +135,8 @@ def _exact_matches(visible, keys) -> list[Indicator]:
     per_value = [F("kind"), F("value")]
     rows = (visible.filter(_kind_value_q(keys))
             .annotate(rank=_newest_per(["kind", "value"]), total=Window(Count("id"), partition_by=per_value))
-            .filter(rank__lte=MATCHES_SHOWN).select_related(*_WITH_REPORT).only(*_MATCH_FIELDS)
-            .order_by(*_NEWEST_REPORT_FIRST))
-    return list(rows)
+            .filter(rank__lte=MATCHES_SHOWN).order_by(*_NEWEST_REPORT_FIRST))
+    return _matches(rows, with_total=True)
 
 
 def _add_fuzzy(visible, shown: dict, viewer) -> None:
@@ -140,10 +152,42 @@ def _add_fuzzy(visible, shown: dict, viewer) -> None:
     own_values = _kind_value_q((c.indicator.kind, c.indicator.value) for group in wanted.values() for c in group)
     rows = (visible.filter(_kind_value_q(wanted, "fuzzy_key")).exclude(own_values)
             .annotate(rank=_newest_per(["kind", "fuzzy_key"])).filter(rank__lte=MATCHES_SHOWN)
-            .select_related(*_WITH_REPORT).only(*_MATCH_FIELDS).order_by(*_NEWEST_REPORT_FIRST))
-    for match in _hide_notes(rows, viewer):
+            .order_by(*_NEWEST_REPORT_FIRST))
+    for match in _hide_notes(_matches(rows), viewer):
         for correlation in wanted[(match.kind, match.fuzzy_key)]:
             correlation.fuzzy.append(match)
+
+
+def _matches(rows, *, with_total: bool = False) -> list[Indicator]:
+    """The matching indicators of `rows`, each with its report, the report's port and owner
+    (and `total`), made from one row of values: one object per report, port and organisation
+    however many matches share it. Fields not read here load on access, as with `only`."""
+    reports, ports, organisations, found = {}, {}, {}, []
+    n_indicator, n_report, n_port = len(_INDICATOR_FIELDS), len(_REPORT_FIELDS) - 1, len(_PORT_FIELDS) - 1
+    for values in rows.values_list(*_MATCH_VALUES, *(("total",) if with_total else ())):
+        indicator = Indicator.from_db(None, _INDICATOR_FIELDS, values[:n_indicator])
+        report_id, rest = values[_REPORT_ID], values[n_indicator:]
+        report = reports.get(report_id)
+        if report is None:
+            report = reports[report_id] = Report.from_db(None, _REPORT_FIELDS, (report_id, *rest[:n_report]))
+            port_values, organisation_values = rest[n_report:n_report + n_port], rest[n_report + n_port:][:2]
+            report.port = _shared(ports, Port, _PORT_FIELDS, report.port_id, port_values)
+            report.owner_org = _shared(organisations, Organisation, _ORGANISATION_FIELDS, report.owner_org_id,
+                                       organisation_values)
+        indicator.report = report
+        if with_total:
+            indicator.total = values[-1]
+        found.append(indicator)
+    return found
+
+
+def _shared(made: dict, model, fields, pk, values):
+    """One instance per primary key within a call (None for no key)."""
+    if pk is None:
+        return None
+    if pk not in made:
+        made[pk] = model.from_db(None, fields, (pk, *values))
+    return made[pk]
 
 
 def _hide_notes(rows, viewer) -> list[Indicator]:
