@@ -333,6 +333,9 @@ CORRELATION_COMMON_THRESHOLD = env_int("P2P_CORRELATION_COMMON_THRESHOLD", 50)
 # unless their owner keeps them (with a reason) within the grace period after being asked.
 RETENTION_REVIEW_MONTHS = env_int("P2P_RETENTION_MONTHS", 12)
 RETENTION_GRACE_DAYS = env_int("P2P_RETENTION_GRACE_DAYS", 30)
+# Network figures of the common measures (coverage per theme, per quarter, weakest links) are
+# shown only when they rest on at least this many organisations (see measures/network.py).
+MEASURES_MIN_GROUP_SIZE = env_int("P2P_MEASURES_MIN_GROUP_SIZE", 3)
 # The key of the person pseudonyms (see indicators/types/person.py). Set it in production, so
 # that rotating the secret key does not change every pseudonym.
 P2P_PERSON_PEPPER = env("P2P_PERSON_PEPPER")

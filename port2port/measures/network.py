@@ -33,7 +33,7 @@ QUARTERS_SHOWN = 6
 
 def min_group_size() -> int:
     # Read at each call, so an operator's setting (and a test's) takes effect without a restart.
-    return max(1, int(getattr(settings, "MEASURES_MIN_GROUP_SIZE", 3)))
+    return max(1, settings.MEASURES_MIN_GROUP_SIZE)
 
 
 @dataclass
