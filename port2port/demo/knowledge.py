@@ -54,7 +54,7 @@ ARTICLES = (
          "opening shows as a short temperature spike.\n\n## After the inspection\n\nRecord the new seal number in the port "
          "community system before the container moves.\n",
          "reefer, checklist, rip-on-rip-off", lessons=Category.DRUG_SMUGGLING,
-         revision=("4. Weigh the container if the declared and the verified gross mass differ by more than 5 %.", "Weight check"),
+         revision=("Weigh the container too when the declared and the verified gross mass differ by more than 5 %.", "Weight check"),
          comments=(("port-of-antwerp-bruges", "The temperature log tip found two cases for us last year."),)),
     Spec("north-sea-port", "Drone detection at critical quays: lessons from a RF sensor pilot", "drones",
          "Six months of radio-frequency drone detection at two quays: what it found, what it missed, and the alarm workflow that worked.",
@@ -172,7 +172,8 @@ def populate(network, now) -> None:
     for spec, article in zip(ARTICLES, articles):
         if spec.revision:
             paragraph, note = spec.revision
-            actions.revise_article(article, acting_user=article.author, body=article.body + "\n" + paragraph + "\n", note=note)
+            actions.revise_article(article, acting_user=article.author, body=article.body + "\n\n" + paragraph + "\n",
+                                   note=note)
         for slug, text in spec.comments:
             actions.add_comment(article, acting_user=_analyst(network, slug), body=text)
     _proposals(network, articles)
@@ -202,7 +203,7 @@ def _proposals(network, articles) -> None:
     checklist = next(a for a in articles if a.title == "Reefer inspection checklist")
     accepted = actions.propose_edit(
         checklist, acting_user=_analyst(network, "customs-and-excise"), title=checklist.title, summary=checklist.summary,
-        body=checklist.body + "\n## Share what you find\n\nReport a find the same day, so other ports can check "
+        body=checklist.body + "\n\n## Share what you find\n\nReport a find the same day, so other ports can check "
         "containers from the same shipper.\n", note="Adds a step to share finds with the network",
     )
     actions.accept_proposal(accepted, acting_user=network.with_role("north-sea-port", Role.SECURITY_OFFICER)[0])
