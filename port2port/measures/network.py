@@ -11,6 +11,12 @@ the whole picture; a figure is shown only when it cannot single anyone out:
   organisations. With one hidden organisation among visible ones, subtracting the visible
   answers from the figure would give that organisation's answers away.
 
+Only the figures per theme pool hidden answers: themes split the current answers into disjoint
+parts, so no figure can be subtracted from another. The change over time counts only answers
+this viewer may see: each quarter overlaps the themes and the other quarters, and the difference
+between two overlapping figures can rest on a single hidden organisation (one hiding the only
+answer of a suppressed theme, say) even when each figure passes the rule on its own.
+
 The weakest link of a measure names only organisations whose status this viewer may see, and
 only when at least MIN_GROUP_SIZE such answers exist.
 """
@@ -154,9 +160,9 @@ def quarter_ends(today: date, count: int = QUARTERS_SHOWN) -> list[tuple[str, da
 
 def _quarters(measures, pooled, today: date, k: int) -> list:
     """Network coverage at the end of each quarter: each organisation's latest answer by then
-    to each measure adopted by then."""
+    to each measure adopted by then, among the answers this viewer may see (module docstring)."""
     adopted = {measure.pk: measure.adopted_on for measure in measures}
-    ordered = sorted(pooled, key=lambda row: (row["recorded_at"], row["pk"]))
+    ordered = sorted((row for row in pooled if not _hidden(row)), key=lambda row: (row["recorded_at"], row["pk"]))
     result = []
     for label, end in quarter_ends(today):
         cutoff = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))

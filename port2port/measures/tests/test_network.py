@@ -130,3 +130,30 @@ def test_the_measure_page_runs_the_same_queries_for_few_or_many_answers(world, c
         assess(officers[key], measure, "planned")
     with django_assert_max_num_queries(few):
         client.get(url)
+
+
+def shown_figures(user) -> list:
+    view = network_view(viewer_for(user))
+    return [(value, figure.percent) for value, _label, figure in view.themes] + [
+        (label, figure.percent) for label, figure in view.quarters]
+
+
+def test_one_hidden_answer_cannot_be_deduced_by_differencing_a_theme_and_the_quarter(world, wg, officers):
+    """D alone hides an answer on the access-control measure (its theme is suppressed), but D, E
+    and the police hide cyber answers too, so the quarter pools three hidden organisations. The
+    quarter minus the cyber figure minus the visible access-control answers would be D's answer:
+    whatever D answers there, no figure the viewer gets may move."""
+    access = adopt(world, propose(world, "Badge checks", theme="access_control"))
+    cyber = adopt(world, propose(world, "Network segmentation", theme="cyber"))
+    for key in ("d", "e", "police"):
+        hide(officers[key])
+    for key in ("a", "b"):
+        assess(officers[key], access, "implemented")
+        assess(officers[key], cyber, "implemented")
+    for key in ("d", "e", "police"):
+        assess(officers[key], cyber, "planned")
+    assess(officers["d"], access, "not_started")
+    before = shown_figures(world.officer_a)
+    assert dict(before)["access_control"] is None and dict(before)["cyber"] is not None
+    assess(officers["d"], access, "implemented")
+    assert shown_figures(world.officer_a) == before
