@@ -197,14 +197,18 @@ def _check_group(organisation: Organisation, group: SharingGroup | None) -> None
 
 def _link_articles(measure: Measure, articles, user) -> None:
     """Link the articles given (None: leave the links as they are). One may link only articles
-    one may read; the links a reader sees are filtered again by what they may read."""
+    one may read; the links a reader sees are filtered again by what they may read. Links to
+    articles the editor cannot read stay: they never saw them, so they cannot have meant to
+    drop them."""
     if articles is None:
         return
     articles = list(articles)
     ids = {article.pk for article in articles}
-    if Article.objects.visible_to(user).filter(pk__in=ids).count() != len(ids):
+    readable = Article.objects.visible_to(user)
+    if readable.filter(pk__in=ids).count() != len(ids):
         raise ValidationError({"articles": _("One of these articles does not exist or is not shared with you.")})
-    measure.articles.set(articles)
+    unseen = list(measure.articles.exclude(pk__in=readable.values("pk")))
+    measure.articles.set([*articles, *unseen])
 
 
 def _not_in_future(day: date, field: str) -> None:

@@ -161,7 +161,14 @@ def retire_measure(request, measure_id: int, payload: DecisionIn):
 @router.get("/measures/{int:measure_id}/versions", response=list[VersionOut], summary="A measure's versions, oldest first")
 def measure_versions(request, measure_id: int):
     measure = measure_or_404(request, measure_id)
-    return MeasureVersion.objects.filter(measure=measure).select_related("author").order_by("number")
+    versions = list(MeasureVersion.objects.filter(measure=measure).select_related("author").order_by("number"))
+    # A snapshot lists every linked article; the caller learns only of those they may read.
+    linked = {pk for version in versions for pk in version.snapshot.get("articles", [])}
+    readable = set(Article.objects.visible_to(request.auth.viewer).filter(pk__in=linked).values_list("pk", flat=True))
+    for version in versions:
+        version.snapshot = {**version.snapshot,
+                            "articles": [pk for pk in version.snapshot.get("articles", []) if pk in readable]}
+    return versions
 
 
 # --- assessments -------------------------------------------------------------------------------

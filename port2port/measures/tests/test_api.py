@@ -113,3 +113,36 @@ def test_the_network_json_and_csv(world, measure, officers):
     csv = api.get("/measures/network.csv")
     assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
     assert "Port D" in csv.content.decode()
+
+
+def _article(world, title, audience):
+    from port2port.core.sharing import Audience, Tlp
+    from port2port.knowledge import actions as knowledge_actions
+
+    return knowledge_actions.write_article(
+        acting_user=world.officer_a, organisation=world.org_a, share_now=True,
+        marking={"tlp": Tlp.AMBER, "audience": getattr(Audience, audience)}, title=title, body="Steps.", theme="access_control")
+
+
+def test_the_version_history_names_only_the_linked_articles_the_reader_may_read(world, wg):
+    shared = _article(world, "Badge checks that work", "NETWORK")
+    internal = _article(world, "Gate 7 blind spots", "OWNER")
+    measure = propose(world, articles=[shared, internal])
+    seen_by_b = [v["snapshot"]["articles"] for v in Api(world.analyst_b).get(f"/measures/{measure.pk}/versions").json()]
+    seen_by_a = [v["snapshot"]["articles"] for v in Api(world.analyst_a).get(f"/measures/{measure.pk}/versions").json()]
+    assert seen_by_b[-1] == [shared.pk]
+    assert seen_by_a[-1] == sorted([shared.pk, internal.pk])
+
+
+def test_an_editor_keeps_the_links_to_articles_they_cannot_read(world, wg):
+    """Bart (port B, the coordinator) edits a proposal that links an article of port A he may
+    not read: his edit leaves that link alone instead of dropping it unseen."""
+    from port2port.measures import actions
+
+    shared = _article(world, "Badge checks that work", "NETWORK")
+    internal = _article(world, "Gate 7 blind spots", "OWNER")
+    measure = propose(world, articles=[shared, internal])
+    actions.edit_measure(measure, acting_user=world.analyst_b, articles=[shared], level="advanced", note="Raised")
+    assert sorted(measure.articles.values_list("pk", flat=True)) == sorted([shared.pk, internal.pk])
+    actions.edit_measure(measure, acting_user=world.analyst_b, articles=[], note="Unlinked")
+    assert list(measure.articles.values_list("pk", flat=True)) == [internal.pk]
