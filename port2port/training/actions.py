@@ -82,12 +82,16 @@ def _apply_marking(item, marking: dict) -> None:
     item.tlp, item.audience, item.sharing_group = marking["tlp"], marking["audience"], marking["sharing_group"]
 
 
-def _visible_materials(acting_user, articles) -> list[Article]:
-    """Only articles the organiser may read themselves can be attached as materials."""
+def _visible_materials(acting_user, articles, item=None) -> list[Article]:
+    """Only articles the organiser may read themselves can be attached as materials. Materials
+    of `item` the organiser cannot read stay attached: they never saw them to drop them."""
     wanted = {article.pk for article in articles}
-    found = list(Article.objects.visible_to(acting_user).filter(pk__in=wanted))
+    readable = Article.objects.visible_to(acting_user)
+    found = list(readable.filter(pk__in=wanted))
     if len(found) != len(wanted):
         raise ValidationError({"materials": _("One of these articles does not exist or is not shared with you.")})
+    if item is not None:
+        found += list(item.materials.exclude(pk__in=readable.values("pk")))
     return found
 
 
@@ -155,7 +159,7 @@ def edit_training(training: Training, *, acting_user, materials=None, ip: str | 
         training.sequence += 1
     training.save()
     if materials is not None:
-        training.materials.set(_visible_materials(acting_user, materials))
+        training.materials.set(_visible_materials(acting_user, materials, training))
         changed.append("materials")
     promoted = _fill_free_seats(training)
     _audit("training.training.edit", training, acting_user, ip, {"fields": changed, "promoted": promoted})
@@ -366,7 +370,7 @@ def edit_campaign(campaign: Campaign, *, acting_user, materials=None, ip: str | 
     campaign.full_clean(exclude=["recipient_orgs", "recipient_people", "materials"])
     campaign.save()
     if materials is not None:
-        campaign.materials.set(_visible_materials(acting_user, materials))
+        campaign.materials.set(_visible_materials(acting_user, materials, campaign))
     _audit("training.campaign.edit", campaign, acting_user, ip,
            {"fields": sorted(changes) + (["materials"] if materials is not None else [])})
     return campaign

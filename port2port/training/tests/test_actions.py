@@ -213,3 +213,20 @@ def test_an_organisation_the_campaign_does_not_reach_cannot_join(world):
     with pytest.raises(ValidationError) as error:
         actions.join_campaign(campaign, acting_user=world.outsider_c, organisation=world.org_c)
     assert "organisation" in error.value.message_dict
+
+
+def test_an_organiser_keeps_the_materials_they_cannot_read(world):
+    """Port A's officer attaches a TLP:RED article of his own; Port A's admin, who may not read
+    it, edits the training and its other materials: the RED link stays instead of vanishing."""
+    from port2port.knowledge import actions as knowledge_actions
+    from port2port.knowledge.models import Theme
+
+    def article(title, **marking):
+        return knowledge_actions.write_article(acting_user=world.officer_a, organisation=world.org_a, share_now=True,
+                                               marking=marking, title=title, body="Steps.", theme=Theme.DRONES)
+
+    shared = article("Drone response checklist", tlp=Tlp.AMBER, audience=Audience.NETWORK)
+    private = article("Detector blind spots", tlp=Tlp.RED, audience=Audience.PEOPLE, recipient_people=[world.officer_a])
+    training = schedule(world, materials=[shared, private])
+    actions.edit_training(training, acting_user=world.admin_a, materials=[], capacity=30)
+    assert list(training.materials.values_list("pk", flat=True)) == [private.pk]
