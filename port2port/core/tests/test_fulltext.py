@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from port2port.core import fulltext
-from port2port.core.fulltext import Document, fts5_query, fts5_row, guess_language, stems, words
+from port2port.core.fulltext import FTS5_TABLE, Document, fts5_query, fts5_row, guess_language, stems, words
 
 DOCUMENTS = {
     1: ("Containers geïnspecteerd", "De douane heeft twee containers op de kade gecontroleerd.", "nl"),
@@ -20,9 +20,9 @@ DOCUMENTS = {
 
 @pytest.fixture
 def fts():
-    """An in-memory FTS5 table laid out as FullTextIndex lays it out, filled as it fills it."""
+    """An in-memory FTS5 table made and filled as FullTextIndex makes and fills it."""
     db = sqlite3.connect(":memory:")
-    db.execute("CREATE VIRTUAL TABLE doc USING fts5(title, body, stems, tokenize='unicode61 remove_diacritics 2')")
+    db.execute(f"CREATE VIRTUAL TABLE doc USING fts5({FTS5_TABLE})")
     for pk, (title, body, language) in DOCUMENTS.items():
         db.execute("INSERT INTO doc (rowid, title, body, stems) VALUES (?, ?, ?, ?)",
                    fts5_row(Document(pk, title, body, language)))
@@ -121,7 +121,7 @@ def test_at_most_twelve_words_count():
 @given(st.text(max_size=80))
 def test_no_text_makes_the_query_fail(text):
     db = sqlite3.connect(":memory:")
-    db.execute("CREATE VIRTUAL TABLE doc USING fts5(title, body, stems, tokenize='unicode61 remove_diacritics 2')")
+    db.execute(f"CREATE VIRTUAL TABLE doc USING fts5({FTS5_TABLE})")
     db.execute("INSERT INTO doc (rowid, title, body, stems) VALUES (?, ?, ?, ?)", fts5_row(Document(1, text, text)))
     query = fts5_query(text)
     if query:
@@ -133,7 +133,7 @@ def test_no_text_makes_the_query_fail(text):
 @given(st.text(min_size=1, max_size=30))
 def test_a_document_is_found_by_each_of_its_own_words(word):
     db = sqlite3.connect(":memory:")
-    db.execute("CREATE VIRTUAL TABLE doc USING fts5(title, body, stems, tokenize='unicode61 remove_diacritics 2')")
+    db.execute(f"CREATE VIRTUAL TABLE doc USING fts5({FTS5_TABLE})")
     db.execute("INSERT INTO doc (rowid, title, body, stems) VALUES (?, ?, ?, ?)",
                fts5_row(Document(1, "", f"before {word} after", "en")))
     for typed in words(word):
