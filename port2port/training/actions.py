@@ -237,9 +237,9 @@ def _registering_organisation(training: Training, acting_user, person) -> Organi
     memberships = list(Membership.objects.active().filter(user=person).select_related("organisation")
                        .order_by("organisation__name"))
     if person != acting_user:
+        # Someone outside the organisations you organise for gets the same answer as an unknown
+        # id (a 403 here would tell the caller which account ids exist).
         memberships = [m for m in memberships if _organises_in(acting_user, m.organisation)]
-        if not memberships:
-            raise PermissionDenied(_("You may register only members of an organisation you organise trainings for."))
     for membership in memberships:
         reached = Training.objects.visible_to(viewer_for_organisation(membership.organisation))
         if reached.filter(pk=training.pk).exists():

@@ -211,3 +211,16 @@ def test_the_feed_page_shows_the_address_once(world, client_for):
     assert "p2p_cal_" not in client.get(reverse("training:feed_settings")).content.decode()
     client.post(reverse("training:feed_revoke"))
     assert not actions.CalendarToken.objects.filter(person=world.analyst_a, revoked_at__isnull=True).exists()
+
+
+def test_registering_someone_outside_your_organisations_answers_like_an_unknown_person(world, client_for):
+    """A 403 for an existing account and a 4xx for a missing one would tell which ids exist."""
+    training = schedule(world, audience=Audience.NETWORK)
+    officer = client_for(world.officer_a)
+    path = f"/api/v1/trainings/{training.pk}/registrations"
+    unknown = _api(officer, "post", path, {"person": 999999})
+    elsewhere = _api(officer, "post", path, {"person": world.analyst_b.pk})
+    assert unknown.status_code == elsewhere.status_code == 422, elsewhere.content
+    assert unknown.content == elsewhere.content
+    assert [error["field"] for error in elsewhere.json()["errors"]] == ["person"]
+    assert Registration.objects.count() == 0
