@@ -228,7 +228,9 @@ def network_viewer(request):
 
 @router.get("/measures/network", response=NetworkOut, summary="The network view: matrix and figures")
 def read_network(request):
-    """Suppressed figures have `suppressed: true` and no percentage (see the network page)."""
+    """Figures count only the answers the caller may see; `based_on` is how many organisations
+    each rests on, and figures resting on fewer than `min_group_size` have `suppressed: true`
+    and no percentage."""
     view = network_view(network_viewer(request))
     return {
         "min_group_size": view.min_group_size,
@@ -236,12 +238,16 @@ def read_network(request):
         "rows": [{"organisation": {"id": row.organisation.pk, "name": row.organisation.name},
                   "cells": [{"measure": m.pk, **_cell(record)} for m, record in zip(view.measures, row.cells)]}
                  for row in view.rows],
-        "themes": [{"theme": value, "implemented_percent": f.percent, "suppressed": f.suppressed} for value, _l, f in view.themes],
-        "quarters": [{"quarter": label, "implemented_percent": f.percent, "suppressed": f.suppressed} for label, f in view.quarters],
-        "weakest": [{"measure": m.pk, "suppressed": not shown, "status": status,
-                     "organisations": [{"id": o.pk, "name": o.name} for o in orgs]}
-                    for m, status, _label, orgs, shown in view.weakest],
+        "themes": [{"theme": value, **_figure(f)} for value, _l, f in view.themes],
+        "quarters": [{"quarter": label, **_figure(f)} for label, f in view.quarters],
+        "weakest": [{"measure": w.measure.pk, "suppressed": not w.shown, "status": w.status, "based_on": w.based_on,
+                     "organisations": [{"id": o.pk, "name": o.name} for o in w.organisations]}
+                    for w in view.weakest],
     }
+
+
+def _figure(figure) -> dict:
+    return {"implemented_percent": figure.percent, "suppressed": figure.suppressed, "based_on": figure.organisations}
 
 
 def _cell(record) -> dict:

@@ -13,6 +13,7 @@ Who reads what (the choke points are `MeasureQuerySet.visible_to` and
 - An assessment is read in full (evidence included) by its own organisation only. The other
   network organisations read what its disclosure allows: nothing, its status, its status with
   maturity and target date, or everything but the evidence. Evidence never leaves the organisation.
+  Network figures are computed from these visible answers alone (see measures/network.py).
 """
 
 from django.conf import settings
@@ -218,15 +219,6 @@ class AssessmentQuerySet(models.QuerySet):
         if viewer.network_member:
             readable |= self._others_q(viewer) & ~Q(shown=Disclosure.NOTHING)
         return self._with_shown(viewer).filter(readable)
-
-    def for_statistics(self, user_or_viewer):
-        """Every answer that pooled network figures count, hidden ones included, annotated
-        with `shown` like visible_to. Only port2port.measures.network reads this, and it shows
-        nothing of it but figures that pass its minimum-group-size rule."""
-        viewer = as_viewer(user_or_viewer)
-        if viewer.is_anonymous or not viewer.network_member:
-            return self.none()
-        return self._with_shown(viewer).filter(Q(organisation_id__in=sorted(viewer.org_ids)) | self._others_q(viewer))
 
     def _with_shown(self, viewer):
         setting = DisclosureSetting.objects.filter(organisation_id=OuterRef("organisation_id")).values("level")[:1]

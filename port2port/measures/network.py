@@ -1,21 +1,13 @@
 """The network view: organisations × measures, coverage per theme, the weakest links and the
 change over time, as one viewer may see them.
 
-Individual answers come through `AssessmentRecord.objects.visible_to(viewer)` and show only what
-their organisation discloses. Network figures (coverage per theme and per quarter) pool every
-network organisation's answers, those it shows nobody included, since a steering committee needs
-the whole picture; a figure is shown only when it cannot single anyone out:
-
-- it rests on answers of at least MIN_GROUP_SIZE organisations, and
-- the answers in it that this viewer cannot see come from none or from at least MIN_GROUP_SIZE
-  organisations. With one hidden organisation among visible ones, subtracting the visible
-  answers from the figure would give that organisation's answers away.
-
-Only the figures per theme pool hidden answers: themes split the current answers into disjoint
-parts, so no figure can be subtracted from another. The change over time counts only answers
-this viewer may see: each quarter overlaps the themes and the other quarters, and the difference
-between two overlapping figures can rest on a single hidden organisation (one hiding the only
-answer of a suppressed theme, say) even when each figure passes the rule on its own.
+Every figure is computed from `AssessmentRecord.objects.visible_to(viewer)` alone: the answers
+this viewer may see under each organisation's disclosure choice (and their own organisation's).
+An answer shown to nobody is never counted, so no figure, nor the difference between two
+figures (across themes, quarters, or over time as disclosure choices change), can reveal it.
+Each figure says how many organisations it rests on, and is suppressed when they are fewer than
+MIN_GROUP_SIZE: an aggregate over the history or a whole theme must not single one out, and a
+share over one or two organisations says little.
 
 The weakest link of a measure names only organisations whose status this viewer may see, and
 only when at least MIN_GROUP_SIZE such answers exist.
@@ -31,7 +23,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from .models import (
-    OWN, STATUS_RANK, AssessmentRecord, AssessmentStatus, Disclosure, Measure, MeasureStatus, Theme,
+    OWN, STATUS_RANK, AssessmentRecord, AssessmentStatus, Measure, MeasureStatus, Theme,
 )
 
 QUARTERS_SHOWN = 6
@@ -44,9 +36,11 @@ def min_group_size() -> int:
 
 @dataclass
 class Figure:
-    """A share of implemented answers, or suppressed (None) with the reason."""
+    """A share of implemented answers among the answers the viewer may see, the number of
+    organisations it rests on, or suppressed (share None) when they are too few."""
 
     share: float | None
+    organisations: int = 0
     suppressed: bool = False
 
     @property
@@ -61,11 +55,23 @@ class Row:
 
 
 @dataclass
+class Weakest:
+    """A measure's lowest status among the answers the viewer may see, and who stands there."""
+
+    measure: object
+    status: str | None
+    label: str
+    organisations: list
+    shown: bool
+    based_on: int  # organisations whose status the viewer may see (not applicable left out)
+
+
+@dataclass
 class NetworkView:
     measures: list
     rows: list
     themes: list = field(default_factory=list)     # [(theme value, label, Figure)]
-    weakest: list = field(default_factory=list)    # [(measure, status, its label, [organisations], shown)]
+    weakest: list = field(default_factory=list)    # [Weakest]
     quarters: list = field(default_factory=list)   # [(label, Figure)]
     min_group_size: int = 3
 
@@ -77,20 +83,13 @@ def network_view(viewer, *, today: date | None = None) -> NetworkView:
     ids = [measure.pk for measure in measures]
     visible = list(AssessmentRecord.objects.visible_to(viewer).current().filter(measure_id__in=ids)
                    .select_related("organisation", "owner").order_by("organisation__name", "measure_id"))
-    pooled = list(statistics_rows(viewer, ids))
+    history = list(AssessmentRecord.objects.visible_to(viewer).filter(measure_id__in=ids)
+                   .values("organisation_id", "measure_id", "status", "recorded_at", "is_current", "pk"))
     k = min_group_size()
     return NetworkView(
-        measures=measures, rows=_matrix(measures, visible), themes=_coverage_by_theme(measures, pooled, k),
-        weakest=_weakest(measures, visible, k), quarters=_quarters(measures, pooled, today, k), min_group_size=k,
+        measures=measures, rows=_matrix(measures, visible), themes=_coverage_by_theme(measures, history, k),
+        weakest=_weakest(measures, visible, k), quarters=_quarters(measures, history, today, k), min_group_size=k,
     )
-
-
-def statistics_rows(viewer, measure_ids):
-    """Every answer of the network's organisations to these measures, reduced to what pooled
-    figures need, with what this viewer may see of each. Only this module reads them, and it
-    publishes nothing of them but suppressed-or-safe figures."""
-    rows = AssessmentRecord.objects.for_statistics(viewer).filter(measure_id__in=measure_ids)
-    return rows.values("organisation_id", "measure_id", "status", "recorded_at", "is_current", "pk", "shown")
 
 
 def _matrix(measures, visible) -> list[Row]:
@@ -104,26 +103,21 @@ def _matrix(measures, visible) -> list[Row]:
 
 
 def _figure(answers, k: int) -> Figure:
-    """The share implemented among `answers` [(organisation id, status, hidden)], or suppressed."""
+    """The share implemented among visible `answers` [(organisation id, status)], or suppressed."""
     answers = [a for a in answers if a[1] != AssessmentStatus.NOT_APPLICABLE]
-    organisations = {org for org, _, _ in answers}
-    hidden = {org for org, _, is_hidden in answers if is_hidden}
-    if len(organisations) < k or 0 < len(hidden) < k:
-        return Figure(None, suppressed=True)
-    implemented = sum(1 for _, status, _ in answers if status == AssessmentStatus.IMPLEMENTED)
-    return Figure(implemented / len(answers))
+    organisations = len({org for org, _ in answers})
+    if organisations < k:
+        return Figure(None, organisations=organisations, suppressed=True)
+    implemented = sum(1 for _, status in answers if status == AssessmentStatus.IMPLEMENTED)
+    return Figure(implemented / len(answers), organisations=organisations)
 
 
-def _hidden(row) -> bool:
-    return row["shown"] == Disclosure.NOTHING
-
-
-def _coverage_by_theme(measures, pooled, k: int) -> list:
+def _coverage_by_theme(measures, history, k: int) -> list:
     theme_of = {measure.pk: measure.theme for measure in measures}
     answers = defaultdict(list)
-    for row in pooled:
+    for row in history:
         if row["is_current"]:
-            answers[theme_of[row["measure_id"]]].append((row["organisation_id"], row["status"], _hidden(row)))
+            answers[theme_of[row["measure_id"]]].append((row["organisation_id"], row["status"]))
     themes = [theme for theme in Theme if theme.value in answers or theme.value in theme_of.values()]
     return [(theme.value, theme.label, _figure(answers[theme.value], k)) for theme in themes]
 
@@ -139,12 +133,12 @@ def _weakest(measures, visible, k: int) -> list:
     for measure in measures:
         found = answers[measure.pk]
         if len(found) < k:
-            result.append((measure, None, "", [], False))
+            result.append(Weakest(measure, None, "", [], False, len(found)))
             continue
         lowest = min(rank for rank, _, _ in found)
         orgs = sorted((org for rank, _, org in found if rank == lowest), key=lambda org: org.name)
         status = next(status for rank, status, _ in found if rank == lowest)
-        result.append((measure, status, AssessmentStatus(status).label, orgs, True))
+        result.append(Weakest(measure, status, AssessmentStatus(status).label, orgs, True, len(found)))
     return result
 
 
@@ -158,11 +152,11 @@ def quarter_ends(today: date, count: int = QUARTERS_SHOWN) -> list[tuple[str, da
     return ends[::-1]
 
 
-def _quarters(measures, pooled, today: date, k: int) -> list:
+def _quarters(measures, history, today: date, k: int) -> list:
     """Network coverage at the end of each quarter: each organisation's latest answer by then
-    to each measure adopted by then, among the answers this viewer may see (module docstring)."""
+    to each measure adopted by then, among the answers this viewer may see."""
     adopted = {measure.pk: measure.adopted_on for measure in measures}
-    ordered = sorted((row for row in pooled if not _hidden(row)), key=lambda row: (row["recorded_at"], row["pk"]))
+    ordered = sorted(history, key=lambda row: (row["recorded_at"], row["pk"]))
     result = []
     for label, end in quarter_ends(today):
         cutoff = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
@@ -170,7 +164,7 @@ def _quarters(measures, pooled, today: date, k: int) -> list:
         for row in ordered:
             if row["recorded_at"] < cutoff and adopted[row["measure_id"]] <= end:
                 latest[(row["organisation_id"], row["measure_id"])] = row
-        answers = [(row["organisation_id"], row["status"], _hidden(row)) for row in latest.values()]
+        answers = [(row["organisation_id"], row["status"]) for row in latest.values()]
         result.append((label, _figure(answers, k)))
     return result
 
@@ -189,7 +183,7 @@ CSV_HEADER = ["organisation", "measure_id", "measure", "theme", "level", "status
 
 
 def network_csv_text(view) -> str:
-    """The matrix as one row per disclosed answer, then the network figures per theme."""
+    """The matrix as one row per disclosed answer, then the network figures per theme and quarter."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
@@ -202,9 +196,13 @@ def network_csv_text(view) -> str:
                              cell["status"] or "", "" if cell["maturity"] is None else cell["maturity"],
                              cell["target_date"].isoformat() if cell["target_date"] else ""])
     writer.writerow([])
-    writer.writerow(["theme", "implemented_percent"])
+    writer.writerow(["theme", "implemented_percent", "based_on_organisations"])
     for value, _label, figure in view.themes:
-        writer.writerow([value, "suppressed" if figure.suppressed else figure.percent])
+        writer.writerow([value, "suppressed" if figure.suppressed else figure.percent, figure.organisations])
+    writer.writerow([])
+    writer.writerow(["quarter", "implemented_percent", "based_on_organisations"])
+    for label, figure in view.quarters:
+        writer.writerow([label, "suppressed" if figure.suppressed else figure.percent, figure.organisations])
     return out.getvalue()
 
 

@@ -215,6 +215,7 @@ class DisclosureOut(Schema):
 class FigureOut(Schema):
     implemented_percent: int | None
     suppressed: bool
+    based_on: int = Field(description="How many organisations' answers, as the caller may see them, the figure rests on")
 
 
 class ThemeFigureOut(FigureOut):
@@ -228,6 +229,7 @@ class QuarterFigureOut(FigureOut):
 class WeakestOut(Schema):
     measure: int
     suppressed: bool
+    based_on: int = Field(description="How many organisations show the caller their status on this measure")
     status: AssessmentStatus | None
     organisations: list[OrganisationRef]
 

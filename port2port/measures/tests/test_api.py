@@ -108,11 +108,13 @@ def test_the_network_json_and_csv(world, measure, officers):
     api = Api(world.police_analyst)
     body = api.get("/measures/network").json()
     assert {row["organisation"]["name"] for row in body["rows"]} == {"Port A", "Port B", "Port D"}
-    assert body["themes"] == [{"theme": "access_control", "implemented_percent": 67, "suppressed": False}]
+    assert body["themes"] == [{"theme": "access_control", "implemented_percent": 67, "suppressed": False, "based_on": 3}]
+    assert body["weakest"][0]["based_on"] == 3 and body["quarters"][-1]["based_on"] == 3
     assert body["weakest"][0]["organisations"] == [{"id": officers["d"].memberships.get().organisation_id, "name": "Port D"}]
     csv = api.get("/measures/network.csv")
     assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
     assert "Port D" in csv.content.decode()
+    assert "\r\naccess_control,67,3\r\n" in csv.content.decode()
 
 
 def _article(world, title, audience):
