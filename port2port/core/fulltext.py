@@ -201,10 +201,7 @@ class FullTextIndex:
         if matching is None:
             return queryset.none()
         if connection.vendor == "sqlite" and self._many_match(connection, text):
-            # "+id" is SQLite's way to say "do not look rows up by this term": the matches
-            # become a set each row is tested against, while an index gives the order.
-            key = Func(F("pk"), template="+%(expressions)s", output_field=IntegerField())
-            return queryset.alias(fulltext_key=key).filter(fulltext_key__in=matching)
+            return queryset.alias(fulltext_key=_KeyWalkedInOrder(F("pk"))).filter(fulltext_key__in=matching)
         return queryset.filter(pk__in=matching)
 
     def _many_match(self, connection, text: str) -> bool:
@@ -253,6 +250,20 @@ def fts5_row(document: Document) -> tuple[int, str, str, str]:
     for word in set(title) | set(body):
         found |= stems(word, document_languages(document.language))
     return document.pk, " ".join(title), " ".join(body), " ".join(sorted(found))
+
+
+class _KeyWalkedInOrder(Func):
+    """The row's key, written "+id" in an ordered query: SQLite's way to say "do not look rows
+    up by this term", so that an index gives the order, each row is tested against the set of
+    matches, and the first page ends the walk. A count has no order: it looks the matches up."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra):
+        query = compiler.query
+        ordered = query.order_by or (query.default_ordering and query.get_meta().ordering)
+        template = "+%(expressions)s" if ordered else "%(expressions)s"
+        return super().as_sql(compiler, connection, template=template, **extra)
 
 
 def _by_languages(documents: list[Document]) -> dict[tuple[str, ...], list[Document]]:

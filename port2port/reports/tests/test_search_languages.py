@@ -1,7 +1,11 @@
 """Search of reports in English, Dutch and French, stems included, on either database; what
 people type never breaks it, and it never finds or counts a report the reader may not see."""
 
+from datetime import UTC, datetime
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from port2port.core.sharing import Audience, Tlp
@@ -123,3 +127,27 @@ def test_a_report_too_short_to_tell_its_language_is_stemmed_in_all(world):
     report = world.report(title="Drones", narrative="Drones.")
     for typed in ("drone", "drones"):
         assert found(world.analyst_b, typed) == {report.pk}
+
+
+@pytest.mark.parametrize("walk_past", [0, 1, 500])
+def test_many_matches_give_the_same_rows_order_and_count(world, client_for, monkeypatch, walk_past):
+    # Past WALK_ORDER_PAST matches SQLite walks the date index instead of sorting the matches;
+    # a low threshold takes that path here. Either way: the same rows, newest first, counted.
+    from port2port.core import fulltext
+
+    monkeypatch.setattr(fulltext, "WALK_ORDER_PAST", walk_past)
+    moments = [datetime(2026, 1, day, tzinfo=UTC) for day in (3, 1, 2)]
+    shared = [world.report(title=f"Containers {i}", narrative="Containers gescand aan de kade.", occurred_at=moment)
+              for i, moment in enumerate(moments)]
+    world.report(title="Containers intern", narrative="Containers aan de kade.", audience=Audience.OWNER)
+    newest_first = [r.pk for r in sorted(shared, key=lambda r: r.occurred_at, reverse=True)]
+    page = client_for(world.analyst_b).get(reverse("reports:list"), {"q": "container"})
+    assert [r.pk for r in page.context["page"]] == newest_first
+    assert page.context["page"].paginator.count == 3
+    items = Api(world.analyst_b).get("/reports", {"q": "containers", "limit": 2}).json()
+    assert [item["id"] for item in items["items"]] == newest_first[:2]
+    assert search.search(Report.objects.visible_to(world.analyst_b), "kade").count() == 3
+    with CaptureQueriesContext(connection) as queries:
+        list(search.search(Report.objects.visible_to(world.analyst_b), "kade")[:25])
+    walked = any('+"reports_report"."id" IN' in query["sql"] for query in queries.captured_queries)
+    assert walked == (connection.vendor == "sqlite" and walk_past < 4)  # four reports match
