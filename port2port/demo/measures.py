@@ -22,10 +22,11 @@ COORDINATORS = {DRUGS: "port-of-antwerp-bruges", DRONES: "north-sea-port"}
 ASSESSING = ("port-of-antwerp-bruges", "north-sea-port", "port-of-ostend", "port-of-liege", "port-of-brussels",
              "de-vlaamse-waterweg")
 INLAND = {"port-of-liege", "port-of-brussels", "de-vlaamse-waterweg"}
-# What each organisation lets the network see (Ostend keeps the default, status only). Three
-# show nothing: network figures pool hidden answers only from at least three organisations.
+# What each organisation lets the network see (Ostend and Brussels keep the default, status
+# only). Liège shows nothing, so its answers count in no network figure; the others show
+# enough for most themes to rest on at least three organisations.
 DISCLOSURE = {"port-of-antwerp-bruges": "full", "north-sea-port": "progress", "port-of-liege": "nothing",
-              "port-of-brussels": "nothing", "de-vlaamse-waterweg": "nothing"}
+              "de-vlaamse-waterweg": "progress"}
 CONTAINER = (F.CONTAINER_TERMINAL,)
 ALL_PORTS = tuple(F.values)
 SEA = (F.CONTAINER_TERMINAL, F.DRY_BULK, F.LIQUID_BULK, F.RO_RO, F.PASSENGER, F.GENERAL_CARGO)
