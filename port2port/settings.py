@@ -162,7 +162,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {
             # WAL lets readers run beside the writer; FULL survives a power cut; IMMEDIATE takes
             # the write lock at BEGIN so two writers queue instead of failing mid-transaction.
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;",
+            # The WAL is copied back into the database file (a checkpoint, with its own fsync)
+            # every SQLITE_CHECKPOINT_PAGES pages instead of SQLite's 1,000: a bulk import or
+            # a sensor batch dirties hundreds of pages, and copying them back after every few
+            # commits cost as much as the inserts (benchmarks/ingest.py, correlation.py). The
+            # WAL file is cut back to 64 MB after a checkpoint.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; "
+                f"PRAGMA wal_autocheckpoint={env_int('P2P_SQLITE_CHECKPOINT_PAGES', 10_000)}; "
+                "PRAGMA journal_size_limit=67108864;"
+            ),
             "transaction_mode": "IMMEDIATE",
         }
     )
@@ -333,8 +342,9 @@ CORRELATION_COMMON_THRESHOLD = env_int("P2P_CORRELATION_COMMON_THRESHOLD", 50)
 # unless their owner keeps them (with a reason) within the grace period after being asked.
 RETENTION_REVIEW_MONTHS = env_int("P2P_RETENTION_MONTHS", 12)
 RETENTION_GRACE_DAYS = env_int("P2P_RETENTION_GRACE_DAYS", 30)
-# Network figures of the common measures (coverage per theme, per quarter, weakest links) are
-# shown only when they rest on at least this many organisations (see measures/network.py).
+# Network figures of the common measures (coverage per theme, per quarter, weakest links) count
+# the answers the reader may see, and are shown only when those come from at least this many
+# organisations (see measures/network.py).
 MEASURES_MIN_GROUP_SIZE = env_int("P2P_MEASURES_MIN_GROUP_SIZE", 3)
 # The key of the person pseudonyms (see indicators/types/person.py). Set it in production, so
 # that rotating the secret key does not change every pseudonym.
