@@ -9,7 +9,9 @@ last word also as a prefix, for type-ahead. Operators, quotes and brackets someo
 only separators, so no input can change the query's meaning or make it fail.
 
 Callers narrow a queryset already passed through `visible_to` with `pk IN (matching rows)`:
-search never widens what a person may see, and counts stay those of visible rows.
+search never widens what a person may see, and counts stay those of visible rows. On SQLite,
+when many rows match, a page walks the caller's date index and tests each row against the set
+of matches, so a common word costs a page, not a sort of every match (see `narrow`).
 """
 
 import re
@@ -33,7 +35,7 @@ MIN_PREFIX = 2
 # match and sorting; it cannot tell which from a virtual table, so `narrow` counts (cheaply).
 WALK_ORDER_PAST = 500
 
-# Letters and digits: what FTS5's unicode61 tokenizer keeps (the underscore separates).
+# A word is a run of letters and digits, in any script (the underscore separates).
 _WORD = re.compile(r"[^\W_]+")
 # The combining accents of Latin letters, once a text is decomposed (NFD).
 _ACCENT = re.compile("[\u0300-\u036f]")
@@ -52,8 +54,8 @@ _LANGUAGE_OF_WORD = {word: code for code, words in _FUNCTION_WORDS.items() for w
 
 
 def words(text: str) -> list[str]:
-    """The words of `text` as the index sees them: lowercased, without accents (people often
-    type none; FTS5 folds them too, and stems of the bare words then agree on both sides)."""
+    """The words of `text` as the index sees them: lowercased, without the accents of Latin
+    letters (people often type none, and the stems of bare words agree on both sides)."""
     text = text or ""
     if not text.isascii():
         text = unicodedata.normalize("NFC", _ACCENT.sub("", unicodedata.normalize("NFD", text)))
