@@ -24,6 +24,7 @@ from port2port.organisations.models import Membership, Organisation
 from port2port.reports import actions as report_actions
 from port2port.reports.models import Report
 
+from . import search
 from .models import (
     Article, ArticleAttachment, ArticleComment, ArticleVersion, Feedback, FeedbackKind, Proposal, ProposalStatus, Tag,
 )
@@ -383,6 +384,9 @@ def _decide(proposal: Proposal, user, status: str, reason: str) -> None:
 
 
 def _new_version(article: Article, *, author, kind: str, note: str = "") -> ArticleVersion:
+    """Every write of an article's text, tags or marking comes here: a version, and the
+    full-text index kept in step in the same transaction."""
+    search.index_article(article)
     return ArticleVersion.objects.create(
         article=article, number=article.version, title=article.title, summary=article.summary, body=article.body,
         author=author, kind=kind, note=note, tlp=article.tlp, audience=article.audience,

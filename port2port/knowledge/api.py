@@ -20,7 +20,7 @@ from port2port.organisations.models import Organisation
 from port2port.reports.api import filing_organisation, marking_from
 from port2port.reports.views import attachment_response
 
-from . import actions
+from . import actions, search
 from .diff import text_changes
 from .markdown import render
 from .models import Article, ArticleAttachment, ArticleComment, ArticleVersion, Feedback, Proposal
@@ -107,9 +107,7 @@ def filtered(articles, filters: ArticleFilters):
     if filters.tag:
         articles = articles.filter(tags__slug=filters.tag.strip().lower())
     if filters.q:
-        from .views import text_filter
-
-        articles = text_filter(articles, filters.q)
+        articles = search.search(articles, filters.q)
     return articles
 
 

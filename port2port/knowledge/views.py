@@ -22,7 +22,7 @@ from port2port.organisations.models import viewer_for
 from port2port.reports.forms import AttachmentForm, organisations_where
 from port2port.reports.views import apply_errors, attachment_response, audience_in_words, is_htmx, widens
 
-from . import actions
+from . import actions, search
 from .diff import text_changes
 from .forms import (
     ArticleContentForm, ArticleFilterForm, ArticleShareForm, CommentForm, CreateArticleForm, DeclineForm,
@@ -38,9 +38,9 @@ PAGE_SIZE = 20
 
 
 def text_filter(articles, text: str):
-    """Narrow the list by the search box. A title match for now; full-text search replaces it."""
-    text = (text or "").strip()
-    return articles.filter(title__icontains=text) if text else articles
+    """Narrow the list (already through visible_to) by the search box: full text in the
+    article's language and the others (knowledge/search.py)."""
+    return search.search(articles, text)
 
 
 def visible_article(viewer, pk, queryset=None) -> Article:
