@@ -21,6 +21,9 @@ from port2port.reports.models import Report
 from .models import Indicator, WarningListEntry
 
 FUZZY_KINDS = ("plate", "vessel_name")
+# Said in every fuzzy lookup: the (kind, fuzzy_key) index holds only rows with a key, and
+# SQLite uses a partial index only when the query states the index's condition itself.
+HAS_FUZZY_KEY = ~Q(fuzzy_key="")
 MATCHES_SHOWN = 20
 _NEWEST_REPORT_FIRST = (F("report__occurred_at").desc(), F("id").desc())
 _WITH_REPORT = ("report", "report__port", "report__owner_org")
@@ -150,7 +153,7 @@ def _add_fuzzy(visible, shown: dict, viewer) -> None:
     if not wanted:
         return
     own_values = _kind_value_q((c.indicator.kind, c.indicator.value) for group in wanted.values() for c in group)
-    rows = (visible.filter(_kind_value_q(wanted, "fuzzy_key")).exclude(own_values)
+    rows = (visible.filter(HAS_FUZZY_KEY, _kind_value_q(wanted, "fuzzy_key")).exclude(own_values)
             .annotate(rank=_newest_per(["kind", "fuzzy_key"])).filter(rank__lte=MATCHES_SHOWN)
             .order_by(*_NEWEST_REPORT_FIRST))
     for match in _hide_notes(_matches(rows), viewer):
@@ -207,7 +210,7 @@ def search(viewer, *, kind: str | None, value: str, fuzzy: bool = False, limit: 
     visible = Indicator.objects.visible_to(viewer)
     if kind:
         visible = visible.filter(kind=kind)
-    lookup = Q(fuzzy_key=value) if fuzzy else Q(value=value)
+    lookup = HAS_FUZZY_KEY & Q(fuzzy_key=value) if fuzzy else Q(value=value)
     rows = visible.filter(lookup).select_related(*_WITH_REPORT).order_by(*_NEWEST_REPORT_FIRST)[:limit]
     return _hide_notes(rows, viewer)
 

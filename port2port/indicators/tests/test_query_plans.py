@@ -1,0 +1,38 @@
+"""The lookups correlation and search make are served by the indicator indexes (SQLite's plan;
+PostgreSQL plans by table statistics, so its choice on a test table says nothing)."""
+
+import pytest
+from django.db import connection
+from django.db.models import Q
+
+from port2port.indicators.correlation import HAS_FUZZY_KEY
+from port2port.indicators.models import Indicator
+
+pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+
+
+def plan(queryset) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        return " | ".join(row[-1] for row in cursor.fetchall())
+
+
+def test_a_fuzzy_lookup_uses_the_partial_fuzzy_index(db):
+    lookup = Indicator.objects.filter(HAS_FUZZY_KEY, Q(kind="plate", fuzzy_key__in=["1ABC123", "2XYZ001"]))
+    assert "USING INDEX indicator_kind_fuzzy_partial" in plan(lookup)
+
+
+def test_the_retention_run_uses_the_partial_review_index(db):
+    from django.utils import timezone
+
+    assert "USING INDEX indicator_review_at_partial" in plan(Indicator.objects.due_for_review(timezone.now()))
+
+
+def test_a_reports_indicators_are_found_through_the_unique_constraint(db):
+    assert "sqlite_autoindex_indicators_indicator" in plan(Indicator.objects.filter(report_id=5))
+
+
+def test_an_exact_match_uses_the_covering_kind_value_index(db):
+    lookup = Indicator.objects.filter(kind="container", value__in=["MSKU1234565"]).values("report_id")
+    assert "indicator_kind_value_report" in plan(lookup)
