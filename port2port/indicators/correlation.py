@@ -112,11 +112,14 @@ def _by_kind(keys) -> dict[str, list[str]]:
     return grouped
 
 
-def _kind_value_q(keys, field_name: str = "value") -> Q:
-    """One `kind = k AND value IN (...)` per kind: the (kind, value) index serves each."""
+def _kind_value_q(keys, field_name: str = "value", *, each: Q | None = None) -> Q:
+    """One `kind = k AND value IN (...)` per kind: the (kind, value) index serves each. `each`
+    is added to every branch: SQLite plans each branch of an OR on its own, and uses a
+    partial index for a branch only when that branch states the index's condition."""
     q = Q(pk__in=[])
     for kind, values in _by_kind(keys).items():
-        q |= Q(kind=kind, **{f"{field_name}__in": values})
+        branch = Q(kind=kind, **{f"{field_name}__in": values})
+        q |= branch & each if each is not None else branch
     return q
 
 
@@ -153,7 +156,7 @@ def _add_fuzzy(visible, shown: dict, viewer) -> None:
     if not wanted:
         return
     own_values = _kind_value_q((c.indicator.kind, c.indicator.value) for group in wanted.values() for c in group)
-    rows = (visible.filter(HAS_FUZZY_KEY, _kind_value_q(wanted, "fuzzy_key")).exclude(own_values)
+    rows = (visible.filter(_kind_value_q(wanted, "fuzzy_key", each=HAS_FUZZY_KEY)).exclude(own_values)
             .annotate(rank=_newest_per(["kind", "fuzzy_key"])).filter(rank__lte=MATCHES_SHOWN)
             .order_by(*_NEWEST_REPORT_FIRST))
     for match in _hide_notes(_matches(rows), viewer):

@@ -23,6 +23,15 @@ def test_a_fuzzy_lookup_uses_the_partial_fuzzy_index(db):
     assert "USING INDEX indicator_kind_fuzzy_partial" in plan(lookup)
 
 
+def test_a_fuzzy_lookup_over_two_kinds_uses_the_partial_index_in_each_branch(db):
+    from port2port.indicators.correlation import _kind_value_q
+
+    keys = [("plate", "1ABC123"), ("vessel_name", "N0RD1C STAR")]
+    found = plan(Indicator.objects.filter(_kind_value_q(keys, "fuzzy_key", each=HAS_FUZZY_KEY)))
+    # Stated once for the whole OR, SQLite fell back to walking every report's indicators.
+    assert found.count("USING INDEX indicator_kind_fuzzy_partial") == 2 and "autoindex" not in found
+
+
 def test_the_retention_run_uses_the_partial_review_index(db):
     from django.utils import timezone
 
