@@ -91,8 +91,7 @@ def _row(report, user, item: NewIndicator, found, now, review_at) -> tuple:
     personal = item.kind in PERSONAL_KINDS
     return (
         report.pk, item.kind, found.value, found.display, found.fuzzy_key or "",
-        # A copy of `extra`: `found` may be a remembered result shared with later imports.
-        [str(flag) for flag in found.flags], found.suggestion or "", dict(found.extra) if found.extra else {},
+        [str(flag) for flag in found.flags], found.suggestion or "", found.extra or {},
         item.raw.strip()[:300] if item.kind == "person" else "", (item.comment or "").strip(),
         user.pk, now, review_at if personal else None, "",
     )

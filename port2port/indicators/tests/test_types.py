@@ -282,20 +282,3 @@ def test_every_type_refuses_empty_input_naming_the_kind(kind):
     with pytest.raises(IndicatorError) as error:
         normalise(kind, "   ")
     assert str(REGISTRY[kind].label) in str(error.value)
-
-
-def test_a_person_is_pseudonymised_with_the_pepper_of_the_moment_not_a_remembered_one(settings):
-    settings.P2P_PERSON_PEPPER = "first pepper"
-    first = normalise("person", "Jan Janssens; 1985-03-12").value
-    settings.P2P_PERSON_PEPPER = "second pepper"
-    assert normalise("person", "Jan Janssens; 1985-03-12").value != first
-
-
-def test_a_remembered_result_is_the_same_as_a_fresh_one_and_errors_are_not_remembered():
-    from port2port.indicators.types import REGISTRY
-
-    for kind, raw in (("container", "msku 123456-5"), ("phone", "0470 12 34 56"), ("plate", "1-abc-123")):
-        assert normalise(kind, raw) == normalise(kind, raw) == REGISTRY[kind].normalise(raw)
-    for _ in range(2):
-        with pytest.raises(IndicatorError):
-            normalise("container", "not a container")
