@@ -14,6 +14,7 @@ import secrets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,7 +77,7 @@ def revise_article(article: Article, *, acting_user, note: str = "", tags=None, 
     for name, value in _clean_content(changes).items():
         setattr(article, name, value)
     tag_rows = _tags_from(tags) if tags is not None else None
-    reports = _readable_reports(acting_user, lessons_from) if lessons_from is not None else None
+    reports = _cited_reports(article, acting_user, lessons_from) if lessons_from is not None else None
     note = _clean_note(note)
     article.full_clean(exclude=["recipient_orgs", "recipient_people", "tags", "lessons_from"])
     changed = [name for name in CONTENT_FIELDS if getattr(article, name) != before[name]]
@@ -344,8 +345,23 @@ def _readable_reports(user, reports) -> list[Report]:
     return found
 
 
+def _cited_reports(article: Article, user, reports) -> list[Report]:
+    """The reports a revision cites: those the editor chose among the ones they may read, and
+    those already cited that they may not read, which an editor cannot see and so cannot drop."""
+    hidden = article.lessons_from.exclude(pk__in=Report.objects.visible_to(user).values("pk")) if article.pk else []
+    return _readable_reports(user, reports) + list(hidden)
+
+
+def _require_readable(article: Article, user) -> None:
+    """The callers found the article through visible_to (a 404 otherwise); this holds any other
+    caller to the same rule, with the same answer as for a missing article."""
+    if not Article.objects.visible_to(user).filter(pk=article.pk).exists():
+        raise Http404
+
+
 def _writing_membership(article: Article, user) -> Membership:
     """The membership in which `user` writes knowledge, the owner's seat first."""
+    _require_readable(article, user)
     memberships = Membership.objects.active().filter(user=user).select_related("organisation")
     for membership in sorted(memberships, key=lambda m: m.organisation_id != article.owner_org_id):
         if membership.grants(Permission.KNOWLEDGE_WRITE):
@@ -354,6 +370,7 @@ def _writing_membership(article: Article, user) -> Membership:
 
 
 def _feedback_membership(article: Article, user, kind: str, organisation: Organisation | None) -> Membership:
+    _require_readable(article, user)
     memberships = list(Membership.objects.active().filter(user=user).select_related("organisation"))
     if organisation is not None:
         memberships = [m for m in memberships if m.organisation_id == organisation.pk]

@@ -232,7 +232,8 @@ def compare(request, pk):
 
 
 def _version_number(value) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
+    # ASCII only: "²" is a digit to isdigit() but not to int().
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 # --- write, revise, share --------------------------------------------------------------------
