@@ -193,6 +193,8 @@ def accept_proposal(proposal: Proposal, *, acting_user, ip: str | None = None) -
     """Take a proposal into the article: a new version authored by the proposer, noted as such."""
     article = Article.objects.select_for_update().get(pk=proposal.article_id)
     require_editable(article, acting_user)
+    # Read again under the article's lock: two editors accepting at once must not both pass.
+    proposal = Proposal.objects.select_related("proposer").get(pk=proposal.pk)
     _require_open(proposal)
     for name in TEXT_FIELDS:
         setattr(article, name, getattr(proposal, name))
@@ -210,7 +212,9 @@ def accept_proposal(proposal: Proposal, *, acting_user, ip: str | None = None) -
 @transaction.atomic
 def decline_proposal(proposal: Proposal, *, acting_user, reason: str, ip: str | None = None) -> Proposal:
     """Turn a proposal down, saying why; the proposer sees the reason."""
-    require_editable(proposal.article, acting_user)
+    article = Article.objects.select_for_update().get(pk=proposal.article_id)
+    require_editable(article, acting_user)
+    proposal = Proposal.objects.get(pk=proposal.pk)  # read again under the article's lock
     _require_open(proposal)
     reason = (reason or "").strip()
     check_lengths(Proposal, {"reason": reason})

@@ -166,6 +166,20 @@ def test_accepting_a_proposal_makes_a_version_by_the_proposer(world):
     assert "status" in error.value.message_dict
 
 
+def test_a_proposal_taken_by_one_editor_is_not_taken_again_through_a_copy_read_before(world):
+    article = write(world)
+    proposal = actions.propose_edit(article, acting_user=world.analyst_b, title=article.title, body=article.body + "\nMore.",
+                                    note="More")
+    stale = Proposal.objects.get(pk=proposal.pk)  # what a second editor's page loaded
+    actions.accept_proposal(proposal, acting_user=world.officer_a)
+    for decide in (lambda: actions.accept_proposal(stale, acting_user=world.admin_a),
+                   lambda: actions.decline_proposal(stale, acting_user=world.admin_a, reason="No")):
+        with pytest.raises(ValidationError) as error:
+            decide()
+        assert "status" in error.value.message_dict
+    assert article.versions.count() == 2
+
+
 def test_declining_needs_a_reason_and_keeps_the_text(world):
     article = write(world)
     proposal = actions.propose_edit(article, acting_user=world.police_analyst, title="Better title",
