@@ -45,7 +45,7 @@ def write_article(*, acting_user, organisation: Organisation, marking: dict | No
     report_actions.membership_granting(acting_user, organisation, Permission.KNOWLEDGE_WRITE)
     article = Article(owner_org=organisation, author=acting_user, **_clean_content(content))
     marking = {"tlp": Tlp.AMBER, "audience": Audience.OWNER, **(marking or {})}
-    recipients = report_actions._validate_marking(article, acting_user=acting_user, **marking)
+    recipients = report_actions.validate_marking(article, acting_user=acting_user, **marking)
     article.tlp, article.audience = marking["tlp"], marking["audience"]
     article.sharing_group = recipients["sharing_group"]
     if share_now:
@@ -104,7 +104,7 @@ def share_article(article: Article, *, acting_user, tlp: str, audience: str, rec
     """Set who receives the article and what they may do with it, and publish a draft. The
     one way to loosen a label or widen an audience; the audit entry says whether it did."""
     require_editable(article, acting_user)
-    recipients = report_actions._validate_marking(
+    recipients = report_actions.validate_marking(
         article, acting_user=acting_user, tlp=tlp, audience=audience,
         recipient_orgs=recipient_orgs, recipient_people=recipient_people, sharing_group=sharing_group,
     )
@@ -150,10 +150,10 @@ def add_attachment(article: Article, *, acting_user, upload, ip: str | None = No
     """Attach a file to an article the person may edit. Images lose their EXIF and GPS data;
     sizes and types are the reports' limits."""
     require_editable(article, acting_user)
-    data, content_type = report_actions._checked_upload(upload)
+    data, content_type = report_actions.checked_upload(upload)
     attachment = ArticleAttachment(
         article=article, uploaded_by=acting_user, token=secrets.token_hex(16),
-        original_name=report_actions._safe_name(getattr(upload, "name", "") or "attachment"),
+        original_name=report_actions.safe_name(getattr(upload, "name", "") or "attachment"),
         content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
     )
     attachment.file.save("unused", ContentFile(data), save=False)

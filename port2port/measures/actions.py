@@ -32,8 +32,7 @@ from port2port.organisations.actions.permissions import require_org_permission
 from port2port.organisations.models import Membership, Organisation, SharingGroup, viewer_for_organisation
 # Evidence files are checked exactly like report attachments: size limit, sniffed type, images
 # re-encoded without EXIF/GPS. One implementation, so the two cannot drift apart.
-from port2port.reports.actions import _checked_upload as checked_upload
-from port2port.reports.actions import _safe_name as safe_name
+from port2port.reports.actions import checked_upload, safe_name
 
 from .models import (
     AssessmentRecord, AssessmentStatus, Disclosure, DisclosureSetting, FacilityKind, Measure, MeasureStatus,

@@ -51,7 +51,7 @@ def report_incident(*, acting_user, organisation: Organisation, marking: dict | 
     membership_granting(acting_user, organisation, Permission.REPORTS_CREATE)
     report = Report(owner_org=organisation, author=acting_user, **_clean_content(content))
     marking = {"tlp": Tlp.AMBER, "audience": Audience.OWNER, **(marking or {})}
-    recipients = _validate_marking(report, acting_user=acting_user, **marking)
+    recipients = validate_marking(report, acting_user=acting_user, **marking)
     report.tlp, report.audience = marking["tlp"], marking["audience"]
     report.sharing_group = recipients["sharing_group"]
     if share_now:
@@ -91,7 +91,7 @@ def share_report(report: Report, *, acting_user, tlp: str, audience: str, recipi
 
     The one way to loosen a label or widen an audience; tightening goes the same way."""
     require_editable(report, acting_user)
-    recipients = _validate_marking(
+    recipients = validate_marking(
         report, acting_user=acting_user, tlp=tlp, audience=audience,
         recipient_orgs=recipient_orgs, recipient_people=recipient_people, sharing_group=sharing_group,
     )
@@ -148,10 +148,10 @@ def add_comment(report: Report, *, acting_user, body: str, ip: str | None = None
 def add_attachment(report: Report, *, acting_user, upload, ip: str | None = None) -> Attachment:
     """Attach a file to a report the person may edit. Images lose their EXIF and GPS data."""
     require_editable(report, acting_user)
-    data, content_type = _checked_upload(upload)
+    data, content_type = checked_upload(upload)
     attachment = Attachment(
         report=report, uploaded_by=acting_user, token=secrets.token_hex(16),
-        original_name=_safe_name(getattr(upload, "name", "") or "attachment"),
+        original_name=safe_name(getattr(upload, "name", "") or "attachment"),
         content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
     )
     attachment.file.save("unused", ContentFile(data), save=False)
@@ -225,8 +225,8 @@ def _clean_content(content: dict, report: Report | None = None) -> dict:
     return content
 
 
-def _validate_marking(report: Report, *, acting_user, tlp, audience, recipient_orgs=(),
-                      recipient_people=(), sharing_group=None) -> dict:
+def validate_marking(report: Report, *, acting_user, tlp, audience, recipient_orgs=(),
+                     recipient_people=(), sharing_group=None) -> dict:
     """Check a label/audience pair and its recipients; return the recipients to store."""
     try:
         check_marking(tlp, audience)
@@ -292,7 +292,7 @@ DOCUMENT_SIGNATURES = {b"%PDF-": "application/pdf"}
 TEXT_TYPES = {".txt": "text/plain", ".csv": "text/csv"}
 
 
-def _checked_upload(upload) -> tuple[bytes, str]:
+def checked_upload(upload) -> tuple[bytes, str]:
     """Read an upload, refuse what is too large or of a type we do not keep, and return its
     bytes (images re-encoded without metadata) with the content type we sniffed."""
     if upload is None:
@@ -354,6 +354,7 @@ def _is_text(data: bytes) -> bool:
     return b"\x00" not in data
 
 
-def _safe_name(name: str) -> str:
+def safe_name(name: str) -> str:
+    """An uploaded file's name without its folders or unprintable characters, shown on download."""
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     return "".join(ch for ch in name if ch.isprintable())[:200] or "attachment"
