@@ -3,7 +3,7 @@ that each event of the calendar feed carries."""
 
 from django.urls import path
 
-from . import views
+from . import campaign_views, views
 
 app_name = "training"
 urlpatterns = [
@@ -18,14 +18,14 @@ urlpatterns = [
     path("<int:pk>/feedback/", views.feedback, name="feedback"),
     path("registrations/<int:pk>/cancel/", views.cancel_registration, name="cancel_registration"),
     path("registrations/<int:pk>/attendance/", views.attendance, name="attendance"),
-    path("campaigns/", views.campaigns, name="campaigns"),
-    path("campaigns/new/", views.campaign_create, name="campaign_create"),
-    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
-    path("campaigns/<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
-    path("campaigns/<int:pk>/share/", views.campaign_share, name="campaign_share"),
-    path("campaigns/<int:pk>/join/", views.campaign_join, name="campaign_join"),
-    path("campaigns/<int:pk>/leave/", views.campaign_leave, name="campaign_leave"),
-    path("campaigns/<int:pk>/reach/", views.campaign_reach, name="campaign_reach"),
+    path("campaigns/", campaign_views.campaigns, name="campaigns"),
+    path("campaigns/new/", campaign_views.campaign_create, name="campaign_create"),
+    path("campaigns/<int:pk>/", campaign_views.campaign_detail, name="campaign"),
+    path("campaigns/<int:pk>/edit/", campaign_views.campaign_edit, name="campaign_edit"),
+    path("campaigns/<int:pk>/share/", campaign_views.campaign_share, name="campaign_share"),
+    path("campaigns/<int:pk>/join/", campaign_views.campaign_join, name="campaign_join"),
+    path("campaigns/<int:pk>/leave/", campaign_views.campaign_leave, name="campaign_leave"),
+    path("campaigns/<int:pk>/reach/", campaign_views.campaign_reach, name="campaign_reach"),
     path("calendar/", views.feed_settings, name="feed_settings"),
     path("calendar/new/", views.feed_issue, name="feed_issue"),
     path("calendar/revoke/", views.feed_revoke, name="feed_revoke"),
