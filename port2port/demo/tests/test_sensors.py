@@ -11,7 +11,7 @@ from django.utils import timezone
 from port2port.alerts.models import Alert, AlertStatus, AutoShare, Rule, Severity, Subscription
 from port2port.core.audit import verify_chain
 from port2port.core.permissions import Role
-from port2port.demo import generate, sensors
+from port2port.demo import generate, sensor_formats, sensors
 from port2port.demo.network import ORGANISATIONS
 from port2port.organisations.models import Membership
 from port2port.sensors.adapters import REGISTRY as ADAPTERS
@@ -134,9 +134,9 @@ def test_what_each_demo_sensor_writes_its_adapter_reads_as_the_same_event(name):
             "camera": EventKind.LOITERING, "access_control": EventKind.BADGE_DENIED}[spec.kind]
     at = timezone.now() - timedelta(minutes=3)
     latitude, longitude = sensors.inside(zone, random.Random(1))
-    seen = sensors.Observation(kind, at, 7, "t", latitude, longitude, 80.0, zone=zone.name,
+    seen = sensor_formats.Observation(kind, at, 7, "t", latitude, longitude, 80.0, zone=zone.name,
                                drone=sensors.WANDERER, badge="04C7D10A55E2F9", track="31")
-    data, content_type = sensors.body(spec, [sensors.record(spec, seen)])
+    data, content_type = sensor_formats.body(spec, [sensor_formats.record(spec, seen)])
     adapter = ADAPTERS[spec.adapter]
     [record] = adapter.records(data, content_type)
     event = validate(adapter.convert(record), now=timezone.now())

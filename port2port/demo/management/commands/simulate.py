@@ -35,6 +35,7 @@ from django_tasks_db.models import DBTaskResult
 from port2port.alerts.models import Alert
 from port2port.core.permissions import Role
 from port2port.core.sharing import Audience, Tlp
+from port2port.demo import sensor_formats as formats
 from port2port.demo import sensors as demo
 from port2port.organisations.models import Membership
 from port2port.reports.models import Report
@@ -60,7 +61,7 @@ class Planned:
 
     offset: float
     sensor: str
-    seen: demo.Observation
+    seen: formats.Observation
 
 
 @dataclass
@@ -198,7 +199,7 @@ class Run:
         by_sensor = defaultdict(list)
         for planned in due:
             feed = self.feeds[planned.sensor]
-            by_sensor[planned.sensor].append(demo.record(feed.spec, planned.seen))
+            by_sensor[planned.sensor].append(formats.record(feed.spec, planned.seen))
         for name, records in by_sensor.items():
             for start in range(0, len(records), MOST_PER_BATCH):
                 post(self.url, self.feeds[name], records[start:start + MOST_PER_BATCH])
@@ -258,7 +259,7 @@ def officer_of(sensor: Sensor):
 
 def post(url: str, feed: Feed, records: list[dict]) -> None:
     """One batch through POST /api/v1/ingest, in the sensor's format; its fates are counted."""
-    data, content_type = demo.body(feed.spec, records)
+    data, content_type = formats.body(feed.spec, records)
     request = urllib.request.Request(f"{url}/api/v1/ingest", data=data, method="POST", headers={
         "Authorization": f"Bearer {feed.token}", "Content-Type": content_type})
     feed.batches += 1
@@ -306,17 +307,17 @@ def background_event(run: Run, elapsed: float, now: datetime) -> Planned:
     feed = run.feeds[spec.name]
     number = feed.next_number()
     if kind == "camera":
-        seen = demo.Observation(rng.choices((EventKind.LINE_CROSSING, EventKind.INTRUSION), weights=(4, 1))[0],
+        seen = formats.Observation(rng.choices((EventKind.LINE_CROSSING, EventKind.INTRUSION), weights=(4, 1))[0],
                                 now, number, run.prefix, zone=spec.zones[0], track=str(rng.randint(100, 9999)))
     elif kind == "access_control":
-        seen = demo.Observation(EventKind.OTHER, now, number, run.prefix, zone=rng.choice(DOORS_WITHOUT_RULES),
+        seen = formats.Observation(EventKind.OTHER, now, number, run.prefix, zone=rng.choice(DOORS_WITHOUT_RULES),
                                 detail=f"held open {rng.randint(40, 300)} s")
     else:
         seen = drone_outside_zones(run, spec, now, number)
     return Planned(elapsed, spec.name, seen)
 
 
-def drone_outside_zones(run: Run, spec: demo.SensorSpec, now: datetime, number: int) -> demo.Observation:
+def drone_outside_zones(run: Run, spec: demo.SensorSpec, now: datetime, number: int) -> formats.Observation:
     rng = run.rng
     site = next(site for site in demo.SITES if spec in site.sensors)
     if rng.random() < 0.15:  # the port's inspection drone at work over its own dock
@@ -326,7 +327,7 @@ def drone_outside_zones(run: Run, spec: demo.SensorSpec, now: datetime, number: 
     else:
         latitude, longitude = demo.outside(spec, tuple(z for s in demo.SITES for z in s.zones), rng)
         drone = rng.choice(demo.HOBBY_DRONES)
-    return demo.Observation(EventKind.DRONE_DETECTED, now, number, run.prefix, latitude, longitude,
+    return formats.Observation(EventKind.DRONE_DETECTED, now, number, run.prefix, latitude, longitude,
                             round(rng.uniform(20, 110), 1), drone=drone, track=f"T-{drone.serial[-4:]}")
 
 
@@ -376,7 +377,7 @@ def burst_over_deurganck(run: Run, offset: float) -> Incident:
 def badges_refused(run: Run, sensor: str, gate: demo.ZoneSpec, offset: float) -> Incident:
     feed, apart = run.feeds[sensor], min(2.0, 0.05 * run.duration)
     planned = [
-        Planned(offset + apart * n, sensor, demo.Observation(
+        Planned(offset + apart * n, sensor, formats.Observation(
             EventKind.BADGE_DENIED, timezone.now() + timedelta(seconds=offset + apart * n), feed.next_number(),
             run.prefix, zone=gate.name, badge=f"04{run.rng.randrange(16**12):012X}", detail="unknown badge"))
         for n in range(3)]
@@ -399,7 +400,7 @@ def inspection_flight(run: Run, offset: float) -> Incident:
 def loitering(run: Run, offset: float) -> Incident:
     sensor, feed = "AI camera Quay 1742", run.feeds["AI camera Quay 1742"]
     at = timezone.now() + timedelta(seconds=offset)
-    seen = demo.Observation(EventKind.LOITERING, at, feed.next_number(), run.prefix, zone=demo.QUAY_1742.name,
+    seen = formats.Observation(EventKind.LOITERING, at, feed.next_number(), run.prefix, zone=demo.QUAY_1742.name,
                             track=str(run.rng.randint(100, 9999)))
     night = not demo.NIGHT[1] <= timezone.localtime(at).time() < demo.NIGHT[0]
     expect = "a medium alert (it is night at the port)" if night else \
@@ -408,6 +409,6 @@ def loitering(run: Run, offset: float) -> Incident:
                     [Planned(offset, sensor, seen)])
 
 
-def replace_number(seen: demo.Observation, number: int) -> demo.Observation:
+def replace_number(seen: formats.Observation, number: int) -> formats.Observation:
     """The same observation under the sensor's next running number (ids stay unique in a run)."""
     return replace(seen, number=number)
