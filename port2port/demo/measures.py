@@ -4,7 +4,7 @@ months, with a mix of disclosure choices. Everything through the real actions.""
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.utils import timezone
 

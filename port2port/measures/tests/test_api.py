@@ -1,9 +1,5 @@
 """The measures API: reads through visible_to, writes through the actions, bad input named."""
 
-import json
-
-import pytest
-
 from port2port.measures.models import AssessmentRecord, Measure
 from port2port.reports.tests.api_helpers import problem
 

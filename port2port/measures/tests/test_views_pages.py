@@ -8,7 +8,7 @@ from port2port.core.models import AuditEvent
 from port2port.measures import actions
 from port2port.measures.models import AssessmentRecord, DisclosureSetting, Measure, MeasureStatus
 
-from .conftest import adopt, assess, propose
+from .conftest import assess, propose
 
 MISSING = 987654321
 
