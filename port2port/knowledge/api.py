@@ -8,7 +8,6 @@ The caller is `request.auth` (see port2port/api.py): a person, through a session
 
 from datetime import datetime
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status, UploadedFile
 
 from port2port.organisations.models import Organisation
-from port2port.reports.api import filing_organisation, marking_from
+from port2port.reports.api import filing_organisation, marking_from, refuse_too_large
 from port2port.reports.views import attachment_response
 
 from . import actions, search
@@ -236,9 +235,7 @@ def list_article_attachments(request, article_id: int):
 def upload_article_attachment(request, article_id: int, file: File[UploadedFile]):
     """Images (JPEG, PNG, GIF, WebP, stored without EXIF/GPS), PDF, text or CSV."""
     article = get_editable(request, article_id)
-    if file.size > settings.ATTACHMENT_MAX_BYTES:
-        message = _("The file is larger than the limit of %(mb)d MB.") % {"mb": settings.ATTACHMENT_MAX_BYTES // 2**20}
-        raise ValidationError({"file": ValidationError(message, code="too_large")})
+    refuse_too_large(file)
     attachment = actions.add_attachment(article, acting_user=request.auth.user, upload=file, ip=request.auth.ip)
     return Status(201, ArticleAttachment.objects.select_related("uploaded_by").get(pk=attachment.pk))
 

@@ -298,14 +298,19 @@ def list_attachments(request, report_id: int):
     return report.attachments.select_related("uploaded_by")
 
 
+def refuse_too_large(file) -> None:
+    """An upload over the limit is refused before an action reads it, answered 413 (the
+    "too_large" code) naming the `file` field."""
+    if file.size > settings.ATTACHMENT_MAX_BYTES:
+        message = _("The file is larger than the limit of %(mb)d MB.") % {"mb": settings.ATTACHMENT_MAX_BYTES // 2**20}
+        raise ValidationError({"file": ValidationError(message, code="too_large")})
+
+
 @router.post("/{int:report_id}/attachments", response={201: AttachmentOut}, summary="Attach a file (multipart)")
 def upload_attachment(request, report_id: int, file: File[UploadedFile]):
     """Images (JPEG, PNG, GIF, WebP, stored without EXIF/GPS), PDF, text or CSV."""
     report = get_editable(request, report_id)
-    if file.size > settings.ATTACHMENT_MAX_BYTES:
-        # Refused here, before the action reads it, and answered 413 (the "too_large" code).
-        message = _("The file is larger than the limit of %(mb)d MB.") % {"mb": settings.ATTACHMENT_MAX_BYTES // 2**20}
-        raise ValidationError({"file": ValidationError(message, code="too_large")})
+    refuse_too_large(file)
     attachment = actions.add_attachment(report, acting_user=request.auth.user, upload=file, ip=request.auth.ip)
     return Status(201, Attachment.objects.select_related("uploaded_by").get(pk=attachment.pk))
 
