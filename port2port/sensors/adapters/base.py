@@ -1,7 +1,10 @@
 """What every source format shares: splitting a body into records, and reading typed fields.
 
 A body is split lazily and never past `MAX_BATCH + 1` records, so an oversized batch costs one
-record more than the limit, not the whole body.
+record more than the limit, not the whole body. The exception is the usual case, a well-formed
+JSON array, which pydantic-core's parser reads whole in a third of the time (the API caps the
+body at 12 MB, so at worst that is a few hundredths of a second); anything it refuses is read
+again the careful way, which says where the body is wrong.
 """
 
 import io
@@ -12,6 +15,7 @@ from itertools import islice
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from pydantic_core import from_json
 
 from ..events import MAX_BATCH, EventError, EventIn
 
@@ -48,6 +52,8 @@ class Adapter:
         return list(islice(self.iter_records(body, media_type), MAX_BATCH + 1))
 
     def iter_records(self, body: bytes, media_type: str):
+        if media_type == JSON and (whole := _whole_json_batch(body)) is not None:
+            return iter(whole)
         text = decode_utf8(body)
         return iter_ndjson(text) if media_type == NDJSON else iter_json(text)
 
@@ -62,6 +68,19 @@ class Adapter:
                 _("The Content-Type {given} is not accepted by the {format} format; use one of: {accepted}."),
                 given=bare or "(none)", format=self.name, accepted=", ".join(self.media_types)))
         return bare
+
+
+def _whole_json_batch(body: bytes) -> list | None:
+    """The records of a JSON array (or of one JSON object) read at once, or None when the
+    parser refuses the body (not JSON, NaN or Infinity, a byte order mark, a lone surrogate,
+    nesting past 200 levels): the careful reading then decides what it is."""
+    try:
+        value = from_json(body, allow_inf_nan=False, cache_strings="keys")
+    except ValueError:
+        return None
+    if type(value) is list:
+        return value
+    return [value] if type(value) is dict else None
 
 
 def decode_utf8(body: bytes) -> str:
