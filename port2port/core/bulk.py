@@ -12,6 +12,7 @@ the named, audited actions.
 
 import json
 from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
 
 from django.db import connections, models, router
 
@@ -49,8 +50,23 @@ def _converter(field: models.Field, connection) -> Callable | None:
 
         return convert
     if isinstance(field, models.DateTimeField):
-        return _remembering_last(connection.ops.adapt_datetimefield_value)
+        adapt = connection.ops.adapt_datetimefield_value
+        if connection.vendor == "sqlite" and connection.timezone == UTC:
+            adapt = _sqlite_utc_text(adapt)
+        return _remembering_last(adapt)
     return None
+
+
+def _sqlite_utc_text(adapt: Callable) -> Callable:
+    """What Django's SQLite backend makes of a datetime in UTC (the naive time as text), without
+    its checks for expressions and time zones on every value; any other value goes to `adapt`."""
+
+    def convert(value):
+        if type(value) is datetime and value.tzinfo is UTC:
+            return value.replace(tzinfo=None).isoformat(" ")
+        return adapt(value)
+
+    return convert
 
 
 def _remembering_last(convert: Callable) -> Callable:
@@ -64,6 +80,28 @@ def _remembering_last(convert: Callable) -> Callable:
         return last[1]
 
     return remembering
+
+
+class Prepared(list):
+    """Rows whose values are already the database's parameters (made by `prepare`)."""
+
+
+def prepare(model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple]) -> Prepared:
+    """The rows with every value turned into its database parameter. An action calls this
+    before it opens its transaction, so that the database's one writer (on SQLite) is held for
+    the insert only, not for this Python work; `insert_returning` does it itself otherwise."""
+    connection = connections[router.db_for_write(model)]
+    converters = [(index, convert) for index, name in enumerate(columns)
+                  if (convert := _converter(model._meta.get_field(name), connection)) is not None]
+    if not converters:
+        return Prepared(rows)
+    prepared = Prepared()
+    for row in rows:
+        row = list(row)
+        for index, convert in converters:
+            row[index] = convert(row[index])
+        prepared.append(row)
+    return prepared
 
 
 def insert_returning_ids(model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple]) -> list[int]:
@@ -80,10 +118,10 @@ def insert_returning(model: type[models.Model], columns: Sequence[str], rows: Se
     the caller tells them apart by what came back."""
     if not rows:
         return []
+    if not isinstance(rows, Prepared):
+        rows = prepare(model, columns, rows)
     connection = connections[router.db_for_write(model)]
     fields = [model._meta.get_field(name) for name in columns]
-    converters = [(index, convert) for index, field in enumerate(fields)
-                  if (convert := _converter(field, connection)) is not None]
     quote = connection.ops.quote_name
     head = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES ")
     one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -95,21 +133,9 @@ def insert_returning(model: type[models.Model], columns: Sequence[str], rows: Se
     with connection.cursor() as cursor:
         for start in range(0, len(rows), chunk):
             part = rows[start:start + chunk]
-            cursor.execute(head + ", ".join([one_row] * len(part)) + tail, _parameters(part, converters))
+            cursor.execute(head + ", ".join([one_row] * len(part)) + tail, [value for row in part for value in row])
             returned.extend(cursor.fetchall())
     return returned
-
-
-def _parameters(rows: Sequence[tuple], converters: list) -> list:
-    if not converters:
-        return [value for row in rows for value in row]
-    flat = []
-    for row in rows:
-        row = list(row)
-        for index, convert in converters:
-            row[index] = convert(row[index])
-        flat.extend(row)
-    return flat
 
 
 def id_runs(ids: Iterable[int]) -> list[list[int]]:

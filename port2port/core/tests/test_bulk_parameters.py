@@ -1,0 +1,37 @@
+"""core.bulk turns values into database parameters as Django itself would, with less work."""
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from django.db import connection
+from hypothesis import given, settings, strategies as st
+
+from port2port.core import bulk
+from port2port.sensors.actions import register_sensor
+from port2port.sensors.models import Event
+
+pytestmark = pytest.mark.django_db
+
+moments = st.builds(lambda moment, hours: moment.replace(tzinfo=timezone(timedelta(hours=hours))) if hours is not None
+                    else moment.replace(tzinfo=UTC), st.datetimes(min_value=datetime(1990, 1, 1)),
+                    st.one_of(st.none(), st.integers(-12, 14)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(moments)
+def test_a_datetime_becomes_the_parameter_django_makes(moment):
+    convert = bulk._converter(Event._meta.get_field("occurred_at"), connection)
+    assert convert(moment) == connection.ops.adapt_datetimefield_value(moment)
+
+
+def test_prepared_rows_go_in_as_they_are_and_come_back_as_saved(world):
+    sensor = register_sensor(acting_user=world.officer_a, organisation=world.org_a, name="RF 1", kind="drone_rf",
+                             port=world.port_a)
+    columns = ("sensor_id", "organisation_id", "external_id", "kind", "occurred_at", "received_at", "zone_name",
+               "drone_serial", "drone_model", "rf_band", "track_id", "badge_hash", "operator_id", "raw")
+    moment = datetime(2026, 6, 3, 21, 58, 7, 120000, tzinfo=UTC)
+    rows = [(sensor.pk, sensor.organisation_id, f"e-{n}", "drone_detected", moment, moment, *[""] * 7,
+             bulk.EncodedJSON('{"n":%d}' % n)) for n in range(3)]
+    ids = bulk.insert_returning_ids(Event, columns, bulk.prepare(Event, columns, rows))
+    saved = Event.objects.filter(pk__in=ids).order_by("pk")
+    assert [(e.external_id, e.occurred_at, e.raw) for e in saved] == [(f"e-{n}", moment, {"n": n}) for n in range(3)]
