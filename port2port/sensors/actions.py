@@ -246,13 +246,19 @@ class ZoneFinder:
     def __init__(self, organisation_id: int):
         self.zones = list(Zone.objects.filter(organisation_id=organisation_id))
         self.by_name = {zone.name.casefold(): zone for zone in self.zones}
+        # Most positions are outside most zones' boxes: answered here, without a call per zone.
+        self.boxes = [(zone, *zone.bounding_box()) for zone in self.zones]
 
     def find(self, event: EventIn) -> Zone | None:
         if event.zone and (zone := self.by_name.get(event.zone.casefold())):
             return zone
-        if event.latitude is None:
+        latitude, longitude = event.latitude, event.longitude
+        if latitude is None:
             return None
-        return next((zone for zone in self.zones if zone.contains(event.latitude, event.longitude)), None)
+        for zone, west, south, east, north in self.boxes:
+            if south <= latitude <= north and west <= longitude <= east and zone.contains(latitude, longitude):
+                return zone
+        return None
 
 
 BADGE_PLACEHOLDER = "(badge, pseudonymised)"

@@ -84,6 +84,9 @@ class EventIn:
     # `raw` as JSON text, written by validate() while checking it, so that storing the event
     # does not encode it a second time.
     raw_json: str = dataclasses.field(default="", compare=False, repr=False)
+    # Set by an adapter that has itself checked that `raw` holds JSON values only (text,
+    # numbers, null, objects): validate() then need not walk it again before writing it.
+    raw_is_plain: bool = dataclasses.field(default=False, compare=False, repr=False)
 
 
 class EventError(Exception):
@@ -111,7 +114,8 @@ def validate(event: EventIn, *, now: datetime, oldest: datetime | None = None) -
     UTC; raises EventError naming every failing field. `oldest` (now - max_age(), worked out
     once per batch by the caller) saves reading the setting for every event."""
     oldest = oldest or now - max_age()
-    raw_json = _plain_json_text(event.raw) if _plainly_valid(event, now + MAX_CLOCK_SKEW, oldest) else ""
+    raw_json = (_plain_json_text(event.raw, walked=event.raw_is_plain)
+                if _plainly_valid(event, now + MAX_CLOCK_SKEW, oldest) else "")
     if not raw_json:
         errors, raw_json = _errors(event, now, oldest)
         if errors:
@@ -210,8 +214,12 @@ _SHORTEST_LIMIT = min(MAX_LENGTHS.values())
 
 def _plain_texts(event) -> bool:
     """All text, all shorter than the shortest limit, no NUL: one pass says so."""
-    values = [getattr(event, field) for field in _TEXT_FIELDS]
-    return all(type(value) is str and len(value) <= _SHORTEST_LIMIT for value in values) and "\x00" not in "".join(values)
+    values = [event.external_id, event.zone, event.drone_serial, event.drone_model, event.rf_band, event.track_id,
+              event.badge_id, event.operator_id]  # MAX_LENGTHS's fields, spelt out: read for every event
+    for value in values:
+        if type(value) is not str or len(value) > _SHORTEST_LIMIT:
+            return False
+    return "\x00" not in "".join(values)
 
 
 def _text_errors(event):
@@ -229,13 +237,15 @@ def _text_errors(event):
     return errors
 
 
-def _plain_json_text(raw) -> str:
+def _plain_json_text(raw, *, walked: bool = False) -> str:
     """The payload as JSON text when it is a JSON object of JSON values only (no NaN, no
     infinity, no NUL, no other Python types), written by pydantic-core's encoder, a quarter of
     the standard library's time; "" leaves the payload to _checked_raw, which says what is
     wrong. The type check comes first because pydantic-core would also write a datetime or a
-    set, which are not JSON and are refused."""
-    if type(raw) is not dict or not _json_values(raw):
+    set, which are not JSON and are refused. `walked`: the adapter has checked the types (a
+    float may still be NaN or infinite: the event's own checks have refused those by then, as
+    an adapter only takes floats for the event's numbers)."""
+    if type(raw) is not dict or not (walked or _json_values(raw)):
         return ""
     try:
         text = to_json(raw).decode()

@@ -84,6 +84,10 @@ class Zone(models.Model):
                     inside = not inside
         return inside
 
+    def bounding_box(self) -> tuple[float, float, float, float]:
+        """(west, south, east, north) of the outline; a box nothing is inside for no outline."""
+        return self._edges_and_box()[1]
+
     def _edges_and_box(self):
         """The outline's edges and its bounding box, worked out once per outline (a batch of
         1,000 events asks every zone up to 1,000 times); a new outline is worked out anew."""

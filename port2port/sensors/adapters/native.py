@@ -81,9 +81,11 @@ def _well_formed(record) -> EventIn | None:
     kind, zone, operator_id = texts
     serial, model, rf_band = drone_texts
     latitude, longitude, altitude, confidence = numbers
+    # Without 'extra', every value of the record has had its type checked above.
     return EventIn(external_id=external_id, kind=kind, occurred_at=when, latitude=latitude, longitude=longitude,
                    altitude_m=altitude, zone=zone, confidence=confidence, drone_serial=serial, drone_model=model,
-                   rf_band=rf_band, track_id=track_id, badge_id=badge_id, operator_id=operator_id, raw=record)
+                   rf_band=rf_band, track_id=track_id, badge_id=badge_id, operator_id=operator_id, raw=record,
+                   raw_is_plain=extra is None)
 
 
 def _plain_text(value) -> str | None:

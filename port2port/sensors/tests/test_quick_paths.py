@@ -11,11 +11,12 @@ import json
 import math
 from datetime import UTC, datetime, timedelta, timezone
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from port2port.sensors.adapters.base import BatchError, _whole_json_batch, decode_utf8, iter_json
+from port2port.sensors.adapters.native import _well_formed
 from port2port.sensors.events import (
-    MAX_CLOCK_SKEW, EventIn, EventKind, _checked_raw, _errors, _plain_json_text, _plainly_valid, max_age, validate,
+    MAX_CLOCK_SKEW, MAX_LENGTHS, EventError, EventIn, EventKind, _checked_raw, _errors, _plain_json_text, _plainly_valid, max_age, validate,
 )
 
 NOW = datetime(2026, 6, 3, 22, 0, tzinfo=UTC)
@@ -97,6 +98,12 @@ def test_the_quick_writer_steps_aside_for_what_is_not_plain_json():
         assert _plain_json_text(raw) == ""
 
 
+def test_the_quick_check_looks_at_every_text_field():
+    for field in MAX_LENGTHS:
+        for value in ("a\x00b", "x" * (MAX_LENGTHS[field] + 1), 7):
+            assert not _plainly_valid(usual_event(**{field: value}), NOW + MAX_CLOCK_SKEW, NOW - max_age()), field
+
+
 def test_a_valid_event_comes_out_the_same_either_way():
     event = usual_event(raw={"id": "dd-1", "drone": {"serial": "1581F6BHK2291047RZ3M"}, "note": "été"})
     assert _plainly_valid(event, NOW + MAX_CLOCK_SKEW, NOW - max_age())
@@ -135,3 +142,34 @@ def test_a_body_read_whole_gives_the_records_the_careful_reading_gives(body):
         assert not isinstance(careful, BatchError)
         # NaN is never read whole, so plain equality holds (inf from 1e400 equals itself).
         assert whole == careful
+
+
+# --- The native adapter's own type check ------------------------------------------------------
+
+native_values = st.one_of(json_values, st.sampled_from([math.nan, math.inf, 51.2, 4.3, 0.9, "drone_detected",
+                                                        (NOW - timedelta(minutes=2)).isoformat()]))
+native_records = st.fixed_dictionaries(
+    {"id": st.one_of(st.text(min_size=1, max_size=8), st.integers()), "kind": st.just("drone_detected"),
+     "time": st.just((NOW - timedelta(minutes=2)).isoformat())},
+    optional={name: native_values for name in ("lat", "lon", "alt", "confidence", "zone", "operator_id", "badge_id")}
+    | {"drone": st.dictionaries(st.sampled_from(["serial", "model", "rf_band", "track_id"]), native_values, max_size=4),
+       "extra": st.one_of(st.none(), st.dictionaries(st.text(max_size=4), native_values, max_size=3))})
+
+
+def outcome(event):
+    try:
+        checked = validate(event, now=NOW)
+    except EventError as error:
+        return {field: str(message) for field, message in error.errors.items()}
+    return json.loads(checked.raw_json)
+
+
+@SETTINGS
+@given(native_records)
+@example({"id": "a", "kind": "drone_detected", "time": (NOW - timedelta(minutes=2)).isoformat(), "extra": {"x": math.nan}})
+@example({"id": 7, "kind": "drone_detected", "time": (NOW - timedelta(minutes=2)).isoformat(), "lat": 51.2, "lon": 4.3,
+          "drone": {"serial": "1581F6BHK2291047RZ3M", "track_id": 12}, "extra": {"note": "été", "n": [1, 2.5, None]}})
+def test_a_record_the_native_adapter_vouches_for_is_checked_as_if_it_had_not(record):
+    event = _well_formed(record)
+    if event is not None:
+        assert outcome(dataclasses.replace(event)) == outcome(dataclasses.replace(event, raw_is_plain=False))
