@@ -175,6 +175,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
+    # Each server thread keeps its connection between requests (checked before reuse): opening
+    # one, with its pragmas and a fresh read of the schema, was 3% of a sensor batch's time.
+    DATABASES["default"].update(CONN_MAX_AGE=600, CONN_HEALTH_CHECKS=True)
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = not TESTING
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
