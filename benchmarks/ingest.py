@@ -13,17 +13,23 @@ with its ingest credential (all through the actions), and measures:
       kept-alive connections. The bodies are encoded before the clock starts.
   (b) action: events per second through `sensors.actions.ingest_events` in this process, in
       batches of 1,000 records (as the adapter hands them over: parsed, not yet checked).
-  (c) raw: the same rows, as plain tuples, inserted by one `executemany` per batch into the same
-      table (sensors_event) inside a transaction that is rolled back (so no commit, no fsync);
-      printed beside it, the same inserts committed one transaction per batch, which pays the
-      fsync the action pays (SQLite here runs synchronous=FULL).
+  (c) raw: the same rows, as plain tuples, inserted by one `executemany` and one commit per
+      batch into the same table (sensors_event): the bare form of what the action must do, since
+      it answers only once the batch is committed (SQLite here runs synchronous=FULL, so each
+      commit waits for the disk). The action's goal is set against this figure. Printed below
+      it, the `executemany` alone, rolled back (no commit, no fsync): the database's share of
+      the work, for comparison; the disk's share is the difference between the two.
   (d) alert latency: with `port2port worker` running as a subprocess at its default polling
       interval, one event that meets the rule is posted through the API, and the inbox is
       polled (GET /api/v1/alerts with an organisation API key, every 10 ms) until its alert
       appears; the previous alert is closed first, so each sample raises a fresh one. The time
       runs from just before the POST to the poll that sees the alert. p50 and p99.
 Before (d) the worker first works through the rule runs the ingestion of (a) and (b) queued; the
-time that takes is printed too (rule evaluation, events per second). On PostgreSQL the raw
+time that takes is printed too (rule evaluation, events per second).
+
+The events are drone detections from one RF detector, as a live detector sends them: the
+batches of (a) and then (b) follow each other through the last hour, and within a batch the
+times are up to five seconds out of order (detections leave the receiver's buffer late). On PostgreSQL the raw
 baseline is weak: psycopg sends an `executemany` row by row.
 
 The poller calls faster than the API throttle allows a person (600/min), so the server gets
@@ -177,12 +183,14 @@ class Network:
                                                         name="inbox poller", scope=ApiKeyScope.READ)
 
 
-def native_events(prefix: str, count: int, rng: random.Random, *, where=OUTSIDE) -> list[dict]:
-    """Drone detections in Port 2 Port's JSON, as an RF detector sends them."""
-    now = datetime.now(UTC)
+def native_events(prefix: str, count: int, rng: random.Random, *, where=OUTSIDE, start: datetime | None = None,
+                  spacing: float = 0.0) -> list[dict]:
+    """Drone detections in Port 2 Port's JSON, as an RF detector sends them: one every `spacing`
+    seconds from `start` (now), each up to five seconds early."""
+    start = start or datetime.now(UTC)
     return [{
         "id": f"{prefix}-{number:07d}", "kind": "drone_detected",
-        "time": (now - timedelta(seconds=rng.uniform(0, 3600))).isoformat(timespec="milliseconds"),
+        "time": (start + timedelta(seconds=number * spacing - rng.uniform(0, 5))).isoformat(timespec="milliseconds"),
         "lat": round(where[0] + rng.uniform(-0.005, 0.005), 6), "lon": round(where[1] + rng.uniform(-0.005, 0.005), 6),
         "alt": round(rng.uniform(20, 120), 1), "confidence": round(rng.uniform(0.5, 1), 2),
         "drone": {"serial": f"1581F6BHK22910{number % 997:03d}RZ3M", "model": "DJI Mavic 3 Classic",
@@ -192,7 +200,7 @@ def native_events(prefix: str, count: int, rng: random.Random, *, where=OUTSIDE)
 
 # --- (a) the API ---------------------------------------------------------------------------
 
-ACCEPTED_WHOLE = f'"accepted": {BATCH},'.encode()
+ACCEPTED_WHOLE = f'"accepted":{BATCH},'.encode()
 
 
 def measure_api(port: int, token: str, bodies: list[bytes]) -> float:
@@ -257,9 +265,9 @@ def raw_rows(shadow, records: list[dict]) -> list[tuple]:
              r["drone"]["track_id"], "", "", json.dumps(r)) for r in records]
 
 
-def measure_raw(shadow, batches: list[list[dict]], *, commit: bool = False) -> float:
-    """The executemany alone, rolled back; with `commit`, the executemany and the commit (the
-    fsync the action pays and the rolled-back baseline does not), the rows then kept."""
+def measure_raw(shadow, batches: list[list[dict]], *, commit: bool = True) -> float:
+    """The executemany and the commit of each batch, the rows then kept; without `commit`, the
+    executemany alone, rolled back."""
     from django.db import connection, transaction
 
     sql = (f"INSERT INTO sensors_event ({', '.join(RAW_COLUMNS)}) "
@@ -410,15 +418,23 @@ def run(n_events: int, samples: int, seed: int, data_dir: str, do_profile: bool)
     try:
         wait_until_serving(port, server, logs / "server.log")
         progress(f"server up on port {port}; encoding {n_batches} batches")
-        bodies = [json.dumps(native_events(f"api-{n}", BATCH, rng)).encode() for n in range(n_batches)]
+        # (a) and then (b) through the last hour, one detection every `spacing` seconds.
+        spacing, hour_ago = 3600 / (2 * n_batches * BATCH), datetime.now(UTC) - timedelta(hours=1)
+
+        def stream(prefix: str, n: int) -> list[dict]:
+            return native_events(f"{prefix}-{n}", BATCH, rng, start=hour_ago + timedelta(seconds=n * BATCH * spacing),
+                                 spacing=spacing)
+
+        bodies = [json.dumps(stream("api", n)).encode() for n in range(n_batches)]
         api_s = measure_api(port, network.token, bodies)
         progress(f"(a) API: {n_batches * BATCH / api_s:.0f} events/s")
-        batches = [native_events(f"act-{n}", BATCH, rng) for n in range(n_batches)]
+        batches = [stream("act", n_batches + n) for n in range(n_batches)]
         action_s = measure_action(network.sensor, batches)
         progress(f"(b) action: {n_batches * BATCH / action_s:.0f} events/s")
+        # Rolled back first: the committed run keeps its rows, and the same rows cannot go in twice.
+        raw_rolled_back_s = measure_raw(network.shadow, batches, commit=False)
         raw_s = measure_raw(network.shadow, batches)
         progress(f"(c) raw: {n_batches * BATCH / raw_s:.0f} events/s")
-        raw_committed_s = measure_raw(network.shadow, batches, commit=True)
         worker = start(port2port("worker"), env, logs / "worker.log")
         backlog_s, backlog_runs = wait_for_backlog()
         progress(f"the worker ran the rules over {backlog_runs} queued batches in {backlog_s:.1f} s")
@@ -431,7 +447,7 @@ def run(n_events: int, samples: int, seed: int, data_dir: str, do_profile: bool)
     events = n_batches * BATCH
     figures = {
         "api": events / api_s, "action": events / action_s, "raw": events / raw_s,
-        "raw_committed": events / raw_committed_s,
+        "raw_rolled_back": events / raw_rolled_back_s,
         "p50": percentile(latencies, 50), "p99": percentile(latencies, 99),
         "rules": backlog_runs * BATCH / backlog_s if backlog_s else 0.0,
     }
@@ -444,7 +460,7 @@ def run(n_events: int, samples: int, seed: int, data_dir: str, do_profile: bool)
     return {
         "events": events, "database": connection.vendor,
         "api_events_per_s": round(figures["api"]), "action_events_per_s": round(figures["action"]),
-        "raw_insert_per_s": round(figures["raw"]), "raw_insert_committed_per_s": round(figures["raw_committed"]),
+        "raw_insert_per_s": round(figures["raw"]), "raw_insert_rolled_back_per_s": round(figures["raw_rolled_back"]),
         "alert_latency_p50_ms": round(figures["p50"], 1), "alert_latency_p99_ms": round(figures["p99"], 1),
         "rule_evaluation_events_per_s": round(figures["rules"]),
     }
@@ -461,9 +477,9 @@ def print_table(events: int, samples: int, vendor: str, f: dict) -> None:
           f">= {GOALS['api_events_per_s']:,} /s: {verdict(f['api'] >= GOALS['api_events_per_s'])}")
     print(f"{'(b) ingest_events in-process':<34} {f['action']:10.0f} {f['raw']:10.0f} {f['action'] / f['raw']:7.2f}   "
           f">= {GOALS['action_vs_raw']} x raw: {verdict(f['action'] / f['raw'] >= GOALS['action_vs_raw'])}")
-    print(f"{'(c) raw executemany, rolled back':<34} {f['raw']:10.0f} {'':>10} {'':>7}")
-    print(f"{'    the same, committed':<34} {f['raw_committed']:10.0f} {'':>10} {'':>7}   "
-          f"(action / this: {f['action'] / f['raw_committed']:.2f})")
+    print(f"{'(c) raw executemany + commit':<34} {f['raw']:10.0f} {'':>10} {'':>7}")
+    print(f"{'    executemany alone, rolled back':<34} {f['raw_rolled_back']:10.0f} {'':>10} {'':>7}   "
+          f"(action / this: {f['action'] / f['raw_rolled_back']:.2f})")
     print(f"{'rule evaluation in the worker':<34} {f['rules']:10.0f} {'':>10} {'':>7}   (after (a) and (b))")
     print(f"{'alert latency (ms), ' + str(samples) + ' samples':<34} {'p50':>10} {'p99':>10}")
     print(f"{'post -> visible in GET /api/v1/alerts':<34} {f['p50']:10.0f} {f['p99']:10.0f} {'':>7}   "
