@@ -144,7 +144,7 @@ def insert_returning(model: type[models.Model], columns: Sequence[str], rows: Se
 def _insert_then_read_back(cursor, model: type[models.Model], insert_one: str, rows: Sequence, returned: str) -> list:
     """SQLite, inside a transaction: one `executemany` of a one-row insert, then the new rows
     read back by key. Quicker than a multi-row `VALUES … RETURNING`, whose SQL Django rewrites
-    placeholder by placeholder (a tenth of a sensor batch's time) and SQLite then parses. It is
+    placeholder by placeholder (7% of a sensor batch's server time) and SQLite then parses. It is
     exact because a transaction here holds SQLite's one write lock from its first write (or
     fails if another writer came first), so every row above the largest key before the insert
     is one of these, and keys only grow."""
