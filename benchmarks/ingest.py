@@ -29,8 +29,9 @@ time that takes is printed too (rule evaluation, events per second).
 
 The events are drone detections from one RF detector, as a live detector sends them: the
 batches of (a) and then (b) follow each other through the last hour, and within a batch the
-times are up to five seconds out of order (detections leave the receiver's buffer late). On PostgreSQL the raw
-baseline is weak: psycopg sends an `executemany` row by row.
+times are up to five seconds out of order (detections leave the receiver's buffer late).
+
+On PostgreSQL the raw baseline is weak: psycopg sends an `executemany` row by row.
 
 The poller calls faster than the API throttle allows a person (600/min), so the server gets
 P2P_API_THROTTLE=100000/m, and P2P_SSL_REDIRECT=false (plain HTTP on the loopback, as behind a
