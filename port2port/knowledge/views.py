@@ -37,12 +37,6 @@ from .reading import feedback_counts, lessons_visible, tag_counts
 PAGE_SIZE = 20
 
 
-def text_filter(articles, text: str):
-    """Narrow the list (already through visible_to) by the search box: full text in the
-    article's language and the others (knowledge/search.py)."""
-    return search.search(articles, text)
-
-
 def visible_article(viewer, pk, queryset=None) -> Article:
     """The article if this viewer may see it; otherwise the same 404 as a missing id."""
     queryset = Article.objects if queryset is None else queryset
@@ -76,7 +70,8 @@ def index(request):
     form = ArticleFilterForm(request.GET)
     form.is_valid()  # invalid filters are shown with their message and left out
     visible = Article.objects.visible_to(viewer)
-    articles = form.apply(text_filter(visible.for_list(), form.cleaned_data.get("q", "")))
+    # The search box: full text in the article's language and the others (knowledge/search.py).
+    articles = form.apply(search.search(visible.for_list(), form.cleaned_data.get("q", "")))
     page = Paginator(articles.distinct(), PAGE_SIZE).get_page(request.GET.get("page"))
     template = "knowledge/index.html#results" if is_htmx(request) else "knowledge/index.html"
     response = render(request, template, {
