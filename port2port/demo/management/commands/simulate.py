@@ -308,10 +308,10 @@ def background_event(run: Run, elapsed: float, now: datetime) -> Planned:
     number = feed.next_number()
     if kind == "camera":
         seen = formats.Observation(rng.choices((EventKind.LINE_CROSSING, EventKind.INTRUSION), weights=(4, 1))[0],
-                                now, number, run.prefix, zone=spec.zones[0], track=str(rng.randint(100, 9999)))
+                                   now, number, run.prefix, zone=spec.zones[0], track=str(rng.randint(100, 9999)))
     elif kind == "access_control":
         seen = formats.Observation(EventKind.OTHER, now, number, run.prefix, zone=rng.choice(DOORS_WITHOUT_RULES),
-                                detail=f"held open {rng.randint(40, 300)} s")
+                                   detail=f"held open {rng.randint(40, 300)} s")
     else:
         seen = drone_outside_zones(run, spec, now, number)
     return Planned(elapsed, spec.name, seen)
@@ -328,7 +328,7 @@ def drone_outside_zones(run: Run, spec: demo.SensorSpec, now: datetime, number: 
         latitude, longitude = demo.outside(spec, tuple(z for s in demo.SITES for z in s.zones), rng)
         drone = rng.choice(demo.HOBBY_DRONES)
     return formats.Observation(EventKind.DRONE_DETECTED, now, number, run.prefix, latitude, longitude,
-                            round(rng.uniform(20, 110), 1), drone=drone, track=f"T-{drone.serial[-4:]}")
+                               round(rng.uniform(20, 110), 1), drone=drone, track=f"T-{drone.serial[-4:]}")
 
 
 def plan_incidents(run: Run) -> list[Incident]:
@@ -401,7 +401,7 @@ def loitering(run: Run, offset: float) -> Incident:
     sensor, feed = "AI camera Quay 1742", run.feeds["AI camera Quay 1742"]
     at = timezone.now() + timedelta(seconds=offset)
     seen = formats.Observation(EventKind.LOITERING, at, feed.next_number(), run.prefix, zone=demo.QUAY_1742.name,
-                            track=str(run.rng.randint(100, 9999)))
+                               track=str(run.rng.randint(100, 9999)))
     night = not demo.NIGHT[1] <= timezone.localtime(at).time() < demo.NIGHT[0]
     expect = "a medium alert (it is night at the port)" if night else \
         "no alert now: the rule watches the night, 22:00-06:00 (the event is stored all the same)"
