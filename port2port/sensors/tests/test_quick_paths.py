@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from port2port.sensors.adapters.base import BatchError, _whole_json_batch, decode_utf8, iter_json
-from port2port.sensors.adapters.native import _well_formed
+from port2port.sensors.adapters.native import _careful, _well_formed
 from port2port.sensors.events import (
     MAX_CLOCK_SKEW, MAX_LENGTHS, EventError, EventIn, EventKind, _checked_raw, _errors, _plain_json_text, _plainly_valid, max_age, validate,
 )
@@ -173,3 +173,14 @@ def test_a_record_the_native_adapter_vouches_for_is_checked_as_if_it_had_not(rec
     event = _well_formed(record)
     if event is not None:
         assert outcome(dataclasses.replace(event)) == outcome(dataclasses.replace(event, raw_is_plain=False))
+
+
+@SETTINGS
+@given(native_records)
+@example({"id": 7, "kind": "drone_detected", "time": (NOW - timedelta(minutes=2)).isoformat(), "lat": 51, "lon": 4.3,
+          "alt": 80, "confidence": 0.5, "zone": " Quay ", "operator_id": "BEL-OP", "badge_id": 9,
+          "drone": {"serial": "S", "model": "M", "rf_band": "B", "track_id": 12}})
+def test_the_native_adapter_reads_a_record_it_vouches_for_as_the_careful_reading_does(record):
+    event = _well_formed(record)
+    if event is not None:
+        assert event == _careful(record)
