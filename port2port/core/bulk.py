@@ -63,7 +63,7 @@ def _sqlite_utc_text(adapt: Callable) -> Callable:
 
     def convert(value):
         if type(value) is datetime and value.tzinfo is UTC:
-            return value.replace(tzinfo=None).isoformat(" ")
+            return value.isoformat(" ")[:-6]  # without "+00:00": a third faster than replace()
         return adapt(value)
 
     return convert
