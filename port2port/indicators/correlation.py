@@ -12,8 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, Window
-from django.db.models.functions import RowNumber
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, connections
+from django.db.models import F, Q
 
 from port2port.organisations.models import Organisation, Port, as_viewer
 from port2port.reports.models import Report
@@ -42,11 +43,30 @@ _REPORT_FIELDS = ("id", *_in_model_order(Report, {"title", "occurred_at", "tlp",
 _PORT_FIELDS = ("id", *_in_model_order(Port, {"name", "locode"}))
 _ORGANISATION_FIELDS = ("id", *_in_model_order(Organisation, {"name", "short_name"}))
 _REPORT_ID = _INDICATOR_FIELDS.index("report_id")
-_MATCH_VALUES = (
-    *_INDICATOR_FIELDS, *(f"report__{name}" for name in _REPORT_FIELDS[1:]),
-    *(f"report__port__{name}" for name in _PORT_FIELDS[1:]),
-    *(f"report__owner_org__{name}" for name in _ORGANISATION_FIELDS[1:]),
+
+
+def _column(model, attname: str, alias: str = "") -> str:
+    column = next(field.column for field in model._meta.concrete_fields if field.attname == attname)
+    return f"{_quoted(alias or model._meta.db_table)}.{_quoted(column)}"
+
+
+def _quoted(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+# The tables a match is read from: the indicator and its report as the visibility rule names
+# them (by their table names), the report's owner and port under names of their own, as the
+# rule may join those tables too, for other reasons.
+INDICATOR_TABLE, REPORT_TABLE = Indicator._meta.db_table, Report._meta.db_table
+OWNER, PORT = "match_owner", "match_port"
+# The columns of a match, in the order _matches reads them.
+_MATCH_COLUMNS = (
+    *(_column(Indicator, name) for name in _INDICATOR_FIELDS), *(_column(Report, name) for name in _REPORT_FIELDS[1:]),
+    *(_column(Port, name, PORT) for name in _PORT_FIELDS[1:]),
+    *(_column(Organisation, name, OWNER) for name in _ORGANISATION_FIELDS[1:]),
 )
+_OCCURRED_AT = _MATCH_COLUMNS.index(_column(Report, "occurred_at"))
+_NEWEST_FIRST = f"{_column(Report, 'occurred_at')} DESC, {_column(Indicator, 'id')} DESC"
 
 
 @dataclass
@@ -76,18 +96,20 @@ def correlate(report, viewer, *, include_common: bool = False) -> list[Correlati
     """The correlations of every indicator of `report` (which the caller found through
     visible_to) with the other reports `viewer` may see, in the report's indicator order."""
     viewer = as_viewer(viewer)
-    visible = Indicator.objects.visible_to(viewer).exclude(report_id=report.pk)
-    indicators = list(_with_common_mark(report.indicators.all(), visible))
+    # One report's indicators: its own order is (kind, value), without joining the report.
+    indicators = list(report.indicators.order_by("kind", "value"))
     if not indicators:
         return []
-    results = {(i.kind, i.value): Correlation(indicator=i, common=i.is_common) for i in indicators}
-    _mark_benign(results)
+    visible = OtherVisibleIndicators(viewer, report)
+    results = {(i.kind, i.value): Correlation(indicator=i) for i in indicators}
+    for kind, value, common, benign in visible.marks(report):
+        results[(kind, value)].common, results[(kind, value)].benign = bool(common), benign or ""
     looked_up = {key: c for key, c in results.items() if not c.benign}
     shown = {key: c for key, c in looked_up.items() if include_common or not c.common}
     for correlation in looked_up.values():
         if correlation.common and not include_common:
             correlation.total = settings.CORRELATION_COMMON_THRESHOLD + 1
-    for match in _hide_notes(_exact_matches(visible, list(shown)), viewer):
+    for match in _hide_notes(visible.exact_matches(list(shown)), viewer):
         correlation = results[(match.kind, match.value)]
         correlation.matches.append(match)
         correlation.total = match.total
@@ -95,14 +117,82 @@ def correlate(report, viewer, *, include_common: bool = False) -> list[Correlati
     return list(results.values())
 
 
-def _with_common_mark(indicators, visible):
-    """Each indicator with `is_common`: whether more than the threshold of other visible
-    reports hold its value. Asked as "is there a (threshold + 1)-th visible match?", which
-    stops after that many rows, so a value held by 20,000 reports costs no more than one held
-    by 51 (counting them all was the slowest part of correlating at a million indicators)."""
-    threshold = settings.CORRELATION_COMMON_THRESHOLD
-    beyond = visible.filter(kind=OuterRef("kind"), value=OuterRef("value")).order_by().values("id")[threshold:threshold + 1]
-    return indicators.annotate(is_common=Exists(beyond))
+class OtherVisibleIndicators:
+    """The indicators of other reports than `report` that `viewer` may see, looked up in SQL.
+
+    The rule is `Indicator.objects.visible_to(viewer)`'s own, compiled once into its FROM
+    clause (indicators joined to their reports) and its WHERE condition; each lookup adds its
+    condition to that WHERE. Through the ORM, the rule and its subqueries were built and
+    compiled again for each of the three lookups, which cost twice as much as running them (20
+    of 37 ms for a report of 100 indicators among a million, benchmarks/correlation.py)."""
+
+    def __init__(self, viewer, report):
+        # The annotation only makes sure the report is joined, which every lookup reads.
+        queryset = (Indicator.objects.visible_to(viewer).exclude(report_id=report.pk)
+                    .annotate(report_occurred_at=F("report__occurred_at")).order_by())
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        from_parts, from_params = compiler.get_from_clause()
+        try:
+            where, where_params = compiler.compile(queryset.query.where)
+        except EmptyResultSet:  # the rule lets this viewer see nothing
+            where, where_params = "1 = 0", []
+        aliases = queryset.query.alias_map
+        if any(name not in aliases or aliases[name].table_name != name for name in (INDICATOR_TABLE, REPORT_TABLE)):
+            raise AssertionError(f"the visibility rule names its tables otherwise than expected: {list(aliases)}")
+        self.connection = connections[queryset.db]
+        self.from_clause, self.where = " ".join(from_parts), where or "1 = 1"
+        self.params = [*from_params, *where_params]
+
+    def marks(self, report) -> list[tuple]:
+        """(kind, value, common, benign reason or None) for each indicator of `report`: common
+        when more than the threshold of visible reports hold the value, asked as "is there a
+        (threshold + 1)-th visible match?", which stops after that many rows (a value held by
+        20,000 reports costs no more than one held by 51)."""
+        i, w = _quoted(INDICATOR_TABLE), _quoted(WarningListEntry._meta.db_table)
+        sql = (f"SELECT own.kind, own.value, "
+               f"EXISTS(SELECT 1 FROM {self.from_clause} WHERE {self.where} "
+               f"AND {i}.kind = own.kind AND {i}.value = own.value LIMIT 1 OFFSET %s), "
+               f"(SELECT benign.reason FROM {w} benign WHERE benign.kind = own.kind AND benign.value = own.value) "
+               f"FROM {i} own WHERE own.report_id = %s")
+        return self._rows(sql, [*self.params, settings.CORRELATION_COMMON_THRESHOLD, report.pk])
+
+    def exact_matches(self, keys) -> list[Indicator]:
+        """At most MATCHES_SHOWN newest matches per (kind, value) of `keys`, each with `total`,
+        the number of all visible matches of its value (windows per value, so that a common
+        value asked for does not drag its thousands of rows into Python)."""
+        if not keys:
+            return []
+        condition, params = _kind_value_sql(keys, "value")
+        return _matches(self._rows(*self._newest(condition, params, "value", with_total=True)), with_total=True)
+
+    def near_matches(self, fuzzy_keys, own_values) -> list[Indicator]:
+        """At most MATCHES_SHOWN newest indicators per (kind, fuzzy key) of `fuzzy_keys` whose
+        value is not one of `own_values` (those are exact matches)."""
+        condition, params = _kind_value_sql(fuzzy_keys, "fuzzy_key", each_has_a_fuzzy_key=True)
+        own, own_params = _kind_value_sql(own_values, "value")
+        return _matches(self._rows(*self._newest(f"({condition}) AND NOT ({own})", [*params, *own_params],
+                                                 "fuzzy_key", with_total=False)))
+
+    def _newest(self, condition: str, params: list, partition: str, *, with_total: bool) -> tuple[str, list]:
+        i, r = _quoted(INDICATOR_TABLE), _quoted(REPORT_TABLE)
+        owners, ports = _quoted(Organisation._meta.db_table), _quoted(Port._meta.db_table)
+        o, p = _quoted(OWNER), _quoted(PORT)
+        columns = _MATCH_COLUMNS
+        windows = f"ROW_NUMBER() OVER (PARTITION BY {i}.kind, {i}.{partition} ORDER BY {_NEWEST_FIRST}) AS newest"
+        if with_total:
+            windows += f", COUNT(*) OVER (PARTITION BY {i}.kind, {i}.{partition}) AS total"
+        sql = (f"SELECT {', '.join(f'c{n}' for n in range(len(columns)))}{', total' if with_total else ''} FROM ("
+               f"SELECT {', '.join(f'{column} AS c{n}' for n, column in enumerate(columns))}, {windows} "
+               f"FROM {self.from_clause} INNER JOIN {owners} {o} ON ({r}.owner_org_id = {o}.id) "
+               f"LEFT OUTER JOIN {ports} {p} ON ({r}.port_id = {p}.id) WHERE {self.where} AND ({condition})"
+               f") ranked WHERE newest <= %s ORDER BY c{_OCCURRED_AT} DESC, c0 DESC")
+        return sql, [*self.params, *params, MATCHES_SHOWN]
+
+    def _rows(self, sql: str, params: list) -> list[tuple]:
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
 
 
 def _by_kind(keys) -> dict[str, list[str]]:
@@ -123,29 +213,23 @@ def _kind_value_q(keys, field_name: str = "value", *, each: Q | None = None) -> 
     return q
 
 
-def _mark_benign(results: dict) -> None:
-    for entry in WarningListEntry.objects.filter(_kind_value_q(results)):
-        results[(entry.kind, entry.value)].benign = entry.reason
+def _kind_value_sql(keys, column: str, *, each_has_a_fuzzy_key: bool = False) -> tuple[str, list]:
+    """One `kind = k AND column IN (...)` per kind, which the (kind, value) index serves (the
+    SQL of _kind_value_q). SQLite plans each branch of an OR on its own and uses the partial
+    fuzzy index for a branch only when that branch states the index's condition itself."""
+    i = _quoted(INDICATOR_TABLE)
+    branches, params = [], []
+    for kind, values in _by_kind(keys).items():
+        branch = f"{i}.kind = %s AND {i}.{column} IN ({', '.join(['%s'] * len(values))})"
+        params += [kind, *values]
+        if each_has_a_fuzzy_key:
+            branch += f" AND NOT ({i}.fuzzy_key = %s)"
+            params.append("")
+        branches.append(f"({branch})")
+    return " OR ".join(branches) or "1 = 0", params
 
 
-def _newest_per(partition: list[str]) -> Window:
-    return Window(RowNumber(), partition_by=[F(name) for name in partition], order_by=_NEWEST_REPORT_FIRST)
-
-
-def _exact_matches(visible, keys) -> list[Indicator]:
-    """At most MATCHES_SHOWN newest matches per value, each with `total`, the number of all
-    visible matches of its value, in one query (windows per value, so a common value asked for
-    does not drag its thousands of rows into Python)."""
-    if not keys:
-        return []
-    per_value = [F("kind"), F("value")]
-    rows = (visible.filter(_kind_value_q(keys))
-            .annotate(rank=_newest_per(["kind", "value"]), total=Window(Count("id"), partition_by=per_value))
-            .filter(rank__lte=MATCHES_SHOWN).order_by(*_NEWEST_REPORT_FIRST))
-    return _matches(rows, with_total=True)
-
-
-def _add_fuzzy(visible, shown: dict, viewer) -> None:
+def _add_fuzzy(visible: OtherVisibleIndicators, shown: dict, viewer) -> None:
     """Near matches for plates and vessel names: the same fuzzy key (misreads folded) and a
     value the report does not hold itself (those are exact matches)."""
     wanted = defaultdict(list)
@@ -155,22 +239,20 @@ def _add_fuzzy(visible, shown: dict, viewer) -> None:
             wanted[(indicator.kind, indicator.fuzzy_key)].append(correlation)
     if not wanted:
         return
-    own_values = _kind_value_q((c.indicator.kind, c.indicator.value) for group in wanted.values() for c in group)
-    rows = (visible.filter(_kind_value_q(wanted, "fuzzy_key", each=HAS_FUZZY_KEY)).exclude(own_values)
-            .annotate(rank=_newest_per(["kind", "fuzzy_key"])).filter(rank__lte=MATCHES_SHOWN)
-            .order_by(*_NEWEST_REPORT_FIRST))
-    for match in _hide_notes(_matches(rows), viewer):
+    own_values = [(c.indicator.kind, c.indicator.value) for group in wanted.values() for c in group]
+    for match in _hide_notes(visible.near_matches(list(wanted), own_values), viewer):
         for correlation in wanted[(match.kind, match.fuzzy_key)]:
             correlation.fuzzy.append(match)
 
 
 def _matches(rows, *, with_total: bool = False) -> list[Indicator]:
-    """The matching indicators of `rows`, each with its report, the report's port and owner
-    (and `total`), made from one row of values: one object per report, port and organisation
-    however many matches share it. Fields not read here load on access, as with `only`."""
+    """The matching indicators of `rows` (values in the order of _MATCH_COLUMNS, then `total`),
+    each with its report, the report's port and owner: one object per report, port and
+    organisation however many matches share it. Fields not read here load on access, as with
+    `only`."""
     reports, ports, organisations, found = {}, {}, {}, []
     n_indicator, n_report, n_port = len(_INDICATOR_FIELDS), len(_REPORT_FIELDS) - 1, len(_PORT_FIELDS) - 1
-    for values in rows.values_list(*_MATCH_VALUES, *(("total",) if with_total else ())):
+    for values in rows:
         indicator = Indicator.from_db(None, _INDICATOR_FIELDS, values[:n_indicator])
         report_id, rest = values[_REPORT_ID], values[n_indicator:]
         report = reports.get(report_id)

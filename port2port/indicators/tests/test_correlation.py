@@ -73,6 +73,13 @@ def test_outsiders_find_nothing_by_search_or_timeline(world, scene, persona):
     assert correlation.timeline(viewer, "container", value) == []
 
 
+@pytest.mark.parametrize("persona", ["outsider_c", "platform_admin"])
+def test_outsiders_are_shown_no_correlation_either(world, scene, persona):
+    # The rule lets them see nothing: its compiled condition is "nothing", not an error.
+    [result] = correlation.correlate(scene[0], getattr(world, persona))
+    assert (result.matches, result.fuzzy, result.total, result.common) == ([], [], 0, False)
+
+
 def test_the_count_leaves_out_reports_the_reader_may_not_see(world, scene, settings):
     # Four of port B's six reports are invisible to port A: with a threshold of two, they would
     # make the value "common" if they were counted. They are not.

@@ -45,3 +45,29 @@ def test_a_reports_indicators_are_found_through_the_unique_constraint(db):
 def test_an_exact_match_uses_the_covering_kind_value_index(db):
     lookup = Indicator.objects.filter(kind="container", value__in=["MSKU1234565"]).values("report_id")
     assert "indicator_kind_value_report" in plan(lookup)
+
+
+def correlation_plan(world, partition: str, keys, **options) -> str:
+    """The plan of a correlation lookup as correlate runs it: visible_to's rule compiled into
+    SQL, with the condition on (kind, value) or (kind, fuzzy key) added."""
+    from port2port.indicators.correlation import OtherVisibleIndicators, _kind_value_sql
+
+    visible = OtherVisibleIndicators(world.analyst_a, world.report())
+    condition, params = _kind_value_sql(keys, partition, **options)
+    sql, params = visible._newest(condition, params, partition, with_total=partition == "value")
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        return " | ".join(row[-1] for row in cursor.fetchall())
+
+
+def test_correlating_looks_up_each_kind_on_the_kind_value_index(world):
+    found = correlation_plan(world, "value", [("container", "MSKU1234565"), ("plate", "1ABC123")])
+    assert found.count("USING INDEX indicator_kind_value_report (kind=? AND value=?)") == 2
+    assert "SCAN indicators_indicator" not in found
+
+
+def test_near_matches_are_looked_up_on_the_partial_fuzzy_index_in_each_branch(world):
+    found = correlation_plan(world, "fuzzy_key", [("plate", "1ABC123"), ("vessel_name", "N0RD1C STAR")],
+                             each_has_a_fuzzy_key=True)
+    assert found.count("USING INDEX indicator_kind_fuzzy_partial") == 2
+    assert "SCAN indicators_indicator" not in found
