@@ -381,10 +381,10 @@ def run(n_indicators: int, runs: int, seed: int, do_analyze: bool) -> dict:
         t0 = time.perf_counter()
         analyze()
         progress(f"ANALYZE in {time.perf_counter() - t0:.1f} s")
-    # Reads start as after a restart: on a fresh connection, with the
-    # load's garbage gone, and with what is loaded by now kept out of the garbage collector's
-    # full passes, as the server keeps what it loads at start (wsgi.py): without this, a pass
-    # over this process's objects put 45-65 ms into one read in fifty.
+    # Reads start as after a restart: on a fresh connection, with the load's garbage gone, and
+    # with what is loaded by now kept out of the garbage collector's full passes, as the server
+    # keeps what it loads at start (wsgi.py): without this, a pass over this process's objects
+    # put 45-65 ms into one read in fifty.
     connection.close()
     gc.collect()
     gc.freeze()
