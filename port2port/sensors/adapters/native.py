@@ -55,7 +55,8 @@ def _careful(record) -> EventIn:
     return event
 
 
-# The fields read as text, in this order; those at _ID_POSITIONS may also be whole numbers.
+# In _well_formed's list of text fields, the ids (the event's, the badge's, the drone's track)
+# may also be written as whole numbers.
 _ID_POSITIONS = frozenset((0, 4, 8))
 
 
