@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
 from django.db.models import F, Q
+from django.db.models.expressions import Col
 
 from port2port.organisations.models import Organisation, Port, as_viewer
 from port2port.reports.models import Report
@@ -45,9 +46,8 @@ _ORGANISATION_FIELDS = ("id", *_in_model_order(Organisation, {"name", "short_nam
 _REPORT_ID = _INDICATOR_FIELDS.index("report_id")
 
 
-def _column(model, attname: str, alias: str = "") -> str:
-    column = next(field.column for field in model._meta.concrete_fields if field.attname == attname)
-    return f"{_quoted(alias or model._meta.db_table)}.{_quoted(column)}"
+def _field(model, attname: str):
+    return next(field for field in model._meta.concrete_fields if field.attname == attname)
 
 
 def _quoted(name: str) -> str:
@@ -59,14 +59,16 @@ def _quoted(name: str) -> str:
 # rule may join those tables too, for other reasons.
 INDICATOR_TABLE, REPORT_TABLE = Indicator._meta.db_table, Report._meta.db_table
 OWNER, PORT = "match_owner", "match_port"
-# The columns of a match, in the order _matches reads them.
-_MATCH_COLUMNS = (
-    *(_column(Indicator, name) for name in _INDICATOR_FIELDS), *(_column(Report, name) for name in _REPORT_FIELDS[1:]),
-    *(_column(Port, name, PORT) for name in _PORT_FIELDS[1:]),
-    *(_column(Organisation, name, OWNER) for name in _ORGANISATION_FIELDS[1:]),
+# The columns of a match as (table alias, field), in the order _matches reads them.
+_MATCH_FIELDS = (
+    *((INDICATOR_TABLE, _field(Indicator, name)) for name in _INDICATOR_FIELDS),
+    *((REPORT_TABLE, _field(Report, name)) for name in _REPORT_FIELDS[1:]),
+    *((PORT, _field(Port, name)) for name in _PORT_FIELDS[1:]),
+    *((OWNER, _field(Organisation, name)) for name in _ORGANISATION_FIELDS[1:]),
 )
-_OCCURRED_AT = _MATCH_COLUMNS.index(_column(Report, "occurred_at"))
-_NEWEST_FIRST = f"{_column(Report, 'occurred_at')} DESC, {_column(Indicator, 'id')} DESC"
+_MATCH_COLUMNS = tuple(f"{_quoted(alias)}.{_quoted(field.column)}" for alias, field in _MATCH_FIELDS)
+_OCCURRED_AT = _MATCH_FIELDS.index((REPORT_TABLE, _field(Report, "occurred_at")))
+_NEWEST_FIRST = f"{_MATCH_COLUMNS[_OCCURRED_AT]} DESC, {_MATCH_COLUMNS[0]} DESC"
 
 
 @dataclass
@@ -163,14 +165,15 @@ class OtherVisibleIndicators:
         if not keys:
             return []
         condition, params = _kind_value_sql(keys, "value")
-        return _matches(self._rows(*self._newest(condition, params, "value", with_total=True)), with_total=True)
+        rows = self._match_rows(*self._newest(condition, params, "value", with_total=True))
+        return _matches(rows, with_total=True)
 
     def near_matches(self, fuzzy_keys, own_values) -> list[Indicator]:
         """At most MATCHES_SHOWN newest indicators per (kind, fuzzy key) of `fuzzy_keys` whose
         value is not one of `own_values` (those are exact matches)."""
         condition, params = _kind_value_sql(fuzzy_keys, "fuzzy_key", each_has_a_fuzzy_key=True)
         own, own_params = _kind_value_sql(own_values, "value")
-        return _matches(self._rows(*self._newest(f"({condition}) AND NOT ({own})", [*params, *own_params],
+        return _matches(self._match_rows(*self._newest(f"({condition}) AND NOT ({own})", [*params, *own_params],
                                                  "fuzzy_key", with_total=False)))
 
     def _newest(self, condition: str, params: list, partition: str, *, with_total: bool) -> tuple[str, list]:
@@ -192,6 +195,20 @@ class OtherVisibleIndicators:
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+
+    def _match_rows(self, sql: str, params: list) -> list[list]:
+        """The rows of a match lookup with each value as the ORM would give it (SQLite, for
+        one, hands a date and time back as text)."""
+        conversions = []
+        for index, (alias, model_field) in enumerate(_MATCH_FIELDS):
+            column = Col(alias, model_field)
+            converters = self.connection.ops.get_db_converters(column) + column.get_db_converters(self.connection)
+            conversions += [(index, convert, column) for convert in converters]
+        rows = [list(row) for row in self._rows(sql, params)]
+        for row in rows:
+            for index, convert, column in conversions:
+                row[index] = convert(row[index], column, self.connection)
+        return rows
 
 
 

@@ -114,7 +114,11 @@ def test_matches_are_the_other_reports_newest_first_with_port_and_date(world, sc
     [result] = correlation.correlate(mine, world.police_analyst)
     assert [m.report_id for m in result.matches] == [b["to police"].pk, b["group"].pk, b["network"].pk]
     assert mine.pk not in {m.report_id for m in result.matches}
-    assert all(m.report.port == world.port_b and m.report.occurred_at for m in result.matches)
+    assert all(m.report.port == world.port_b for m in result.matches)
+    # Dates come back as the ORM reads them (SQLite stores them as text), in the time zone.
+    assert [m.report.occurred_at for m in result.matches] == [
+        b[name].occurred_at for name in ("to police", "group", "network")]
+    assert all(m.report.occurred_at.tzinfo is not None for m in result.matches)
 
 
 def test_the_timeline_follows_a_value_across_ports_oldest_first(world, scene):
