@@ -105,7 +105,8 @@ def correlate(report, viewer, *, include_common: bool = False) -> list[Correlati
     visible = OtherVisibleIndicators(viewer, report)
     results = {(i.kind, i.value): Correlation(indicator=i) for i in indicators}
     for kind, value, common, benign in visible.marks(report):
-        results[(kind, value)].common, results[(kind, value)].benign = bool(common), benign or ""
+        marked = results[(kind, value)]
+        marked.common, marked.benign = bool(common), benign or ""
     looked_up = {key: c for key, c in results.items() if not c.benign}
     shown = {key: c for key, c in looked_up.items() if include_common or not c.common}
     for correlation in looked_up.values():
