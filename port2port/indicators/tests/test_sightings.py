@@ -134,6 +134,18 @@ def test_the_same_value_twice_is_one_indicator_and_adding_it_again_adds_nothing(
     assert report.indicators.count() == 1
 
 
+def test_added_indicators_come_back_in_the_order_given_each_as_stored(world):
+    report = world.report()
+    # Out of (kind, value) order on purpose: the rows are inserted in index order.
+    given = [("plate", "2-XYZ-999"), ("container", CONTAINER), ("phone", "+32 470 12 34 56"), ("domain", "a.example.be")]
+    created = add_indicators(report, acting_user=world.analyst_a, items=[NewIndicator(kind, raw) for kind, raw in given])
+    assert [indicator.kind for indicator in created] == [kind for kind, _ in given]
+    stored = {indicator.pk: indicator for indicator in report.indicators.all()}
+    for indicator in created:
+        assert (indicator.kind, indicator.value, indicator.display) == (
+            stored[indicator.pk].kind, stored[indicator.pk].value, stored[indicator.pk].display)
+
+
 @pytest.mark.parametrize("persona", ["analyst_b", "red_reader_b", "outsider_c", "platform_admin"])
 def test_only_the_reports_editors_add_or_remove_indicators(world, shared, persona):
     with pytest.raises(PermissionDenied):
