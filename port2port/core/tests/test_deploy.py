@@ -38,8 +38,12 @@ def test_serve_refuses_a_database_that_is_not_migrated(tmp_path):
     assert "run `port2port migrate` first" in result.stderr
 
 
-def test_a_malformed_variable_is_named_in_a_one_line_error(tmp_path):
-    result = run(port2port("check"), production_environment(tmp_path, P2P_SESSION_HOURS="eight"))
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("P2P_SESSION_HOURS", "eight", "P2P_SESSION_HOURS must be a whole number"),
+    ("P2P_SQLITE_CACHE_MB", "1", "P2P_SQLITE_CACHE_MB must be at least 2"),
+])
+def test_a_malformed_variable_is_named_in_a_one_line_error(tmp_path, variable, value, message):
+    result = run(port2port("check"), production_environment(tmp_path, **{variable: value}))
     assert result.returncode != 0
-    assert "P2P_SESSION_HOURS must be a whole number" in result.stderr
+    assert message in result.stderr
     assert "Traceback" not in result.stderr
