@@ -245,8 +245,9 @@ RAW = "raw"  # the database alias the raw inserts use: the same database, a conn
 def open_raw_connection() -> None:
     """A second connection to the same database for the raw inserts. Not the action's own: a
     rollback drops every page it changed from its connection's page cache, and those are the
-    very index pages the action's next import needs, so on one connection the baseline slowed
-    down what it is measured beside."""
+    very index pages the action's next import needs, so on one connection the baseline would
+    empty the cache of what it is measured beside (the difference at 1M was within the
+    machine's noise; the point is a baseline that leaves the action alone)."""
     from django.db import connections
 
     connections.settings[RAW] = dict(connections.settings["default"])

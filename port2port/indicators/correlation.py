@@ -174,8 +174,9 @@ class OtherVisibleIndicators:
         value is not one of `own_values` (those are exact matches)."""
         condition, params = _kind_value_sql(fuzzy_keys, "fuzzy_key", each_has_a_fuzzy_key=True)
         own, own_params = _kind_value_sql(own_values, "value")
-        return _matches(self._match_rows(*self._newest(f"({condition}) AND NOT ({own})", [*params, *own_params],
-                                                 "fuzzy_key", with_total=False)))
+        rows = self._match_rows(*self._newest(f"({condition}) AND NOT ({own})", [*params, *own_params],
+                                              "fuzzy_key", with_total=False))
+        return _matches(rows)
 
     def _newest(self, condition: str, params: list, partition: str, *, with_total: bool) -> tuple[str, list]:
         i, r = _quoted(INDICATOR_TABLE), _quoted(REPORT_TABLE)
