@@ -1,9 +1,10 @@
 """The shortcuts that make normalisers fast, each held to the long way it replaces.
 
 Bulk import normalises thousands of values a second, so some normalisers skip work the
-libraries would do (python-stdnum's cleaning, a second phone parse, the idna codec, building
-an IP network around one address). Each test here compares a shortcut with the library call
-or the earlier code on many generated inputs, odd ones included.
+libraries would do (python-stdnum's cleaning, a second phone parse, phonenumbers' general
+parser for '+32 470 ...', the idna codec, building an IP network around one address). Each
+test here compares a shortcut with the library call or the earlier code on many generated
+inputs, odd ones included.
 """
 
 import ipaddress
@@ -14,6 +15,7 @@ import unicodedata
 
 import phonenumbers
 import pytest
+from hypothesis import given, strategies as st
 from django.utils.translation import gettext_lazy as _
 from stdnum import iso6346
 
@@ -124,6 +126,40 @@ def test_a_number_whose_e164_form_reads_back_differently_is_still_refused(raw):
     # A national prefix still in front of the national number: E.164 cannot keep it.
     with pytest.raises(IndicatorError, match="This cannot be a phone number.$"):
         phone.TYPE.normalise(raw)
+
+
+def _spaced(rng, digits):
+    return "+" + "".join(digit + " " * rng.choice((0, 0, 0, 1, 2)) for digit in digits).rstrip()
+
+
+def test_reading_plus_and_digits_gives_what_phonenumbers_parse_gives_for_every_country_code():
+    rng = _rng(164)
+    read = 0
+    for code in sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE):
+        for _ in range(40):
+            lead = rng.choice(("", "", "0", "00", "1", "8", "9", "15"))  # national prefixes, leading zeros
+            text = _spaced(rng, f"{code}{lead}{''.join(rng.choices(string.digits, k=rng.randint(0, 18)))}")
+            if (number := phone._read_international(text)) is not None:
+                assert number == phonenumbers.parse(text, rng.choice(("BE", "IT", "US", None))), text
+                read += 1
+    assert read > 3_000  # the shortcut is taken for most numbers, not only for a few
+
+
+@given(st.from_regex(r"\+[0-9 ]{0,30}", fullmatch=True))
+def test_reading_plus_and_digits_is_parse_or_leaves_the_text_to_parse(text):
+    number = phone._read_international(text)
+    assert number is None or number == phonenumbers.parse(text, "BE")
+
+
+@pytest.mark.parametrize("raw", ["+32 470 12 34 56", "+31 6 12345678", "+33 6 12 34 56 78", "+1 202 555 0143", "+44 20 7946 0958"])
+def test_numbers_as_reports_write_them_take_the_shortcut(raw):
+    assert phone._read_international(raw) == phonenumbers.parse(raw, "BE")
+
+
+@pytest.mark.parametrize("raw", ["+39 06 1234 5678", "+0 470 12 34 56", "+999 123 456", "+32 0470 12 34 56",
+                                 "+32-470-12-34-56", "+32 470 12 34 56 ext. 7", "+3"])
+def test_italian_zeros_national_prefixes_unknown_codes_and_other_forms_are_left_to_parse(raw):
+    assert phone._read_international(raw) is None
 
 
 # --- Text helpers, domains and IP addresses -------------------------------------------------

@@ -11,6 +11,11 @@ from .base import IndicatorError, IndicatorType, Normalised, clean_input
 
 DEFAULT_REGION = "BE"
 _DIGIT = re.compile(r"[0-9]")
+# '+32 470 12 34 56': a plus, then digits and spaces only. Most numbers in reports are written
+# so, and `_read_international` reads them without phonenumbers' general parser.
+_PLUS_DIGITS_AND_SPACES = re.compile(r"\+[1-9][0-9 ]*")  # no country code starts with 0
+_LONGEST_COUNTRY_CODE = 3
+_NATIONAL_NUMBER_LENGTHS = range(2, 18)  # phonenumbers' own bounds on a national number
 
 # Keep phonenumbers' compiled metadata patterns instead of asking the re module for them on
 # every call (and recompiling them when numbers from many regions push them out of its
@@ -56,12 +61,18 @@ def _may_change_when_read_again(number) -> bool:
     the metadata cannot say, the number is read again.
     """
     country_code = number.country_code
+    return _may_start_with_national_prefix(country_code, phonenumbers.national_significant_number(number))
+
+
+def _may_start_with_national_prefix(country_code: int, national_number: str) -> bool:
+    """Whether the national prefix of this country code's metadata (the '0' of '0470 ...')
+    matches the start of these digits; True where the metadata cannot say."""
     metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(
         country_code, phonenumbers.region_code_for_country_code(country_code))
     if metadata is None:
         return True
     prefix = metadata.national_prefix_for_parsing
-    return bool(prefix) and _compiled(prefix).match(phonenumbers.national_significant_number(number)) is not None
+    return bool(prefix) and _compiled(prefix).match(national_number) is not None
 
 
 @functools.cache
@@ -75,10 +86,40 @@ def _e164(number) -> str:
 
 
 def _parse(text: str, region: str):
+    if (number := _read_international(text)) is not None:
+        return number
     try:
         return phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as error:
         raise IndicatorError(_("This is not a phone number.")) from error
+
+
+def _read_international(text: str) -> phonenumbers.PhoneNumber | None:
+    """What `phonenumbers.parse` makes of '+<country code><number>' written with digits and
+    spaces only, without its general parser, which looks for extensions, letters, RFC 3966
+    and dialling prefixes (measured on the phone numbers of benchmarks/correlation.py: 21 µs
+    a number instead of 44). None where only `parse` can tell.
+
+    For such text `parse` takes the first one to three digits that are a country code (no
+    code is the start of another), keeps the rest as the national number, and changes that
+    only when the country's national prefix could start it (it may strip it) or when it
+    starts with 0 (the Italian leading zero). Those cases, a code that does not exist and a
+    national number of a length `parse` refuses go to `parse`. The tests hold this to `parse`
+    for every country code and many generated numbers."""
+    if not _PLUS_DIGITS_AND_SPACES.fullmatch(text):
+        return None
+    digits = text[1:].replace(" ", "")
+    for length in range(1, _LONGEST_COUNTRY_CODE + 1):
+        country_code = int(digits[:length])
+        if country_code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            break
+    else:
+        return None
+    national = digits[length:]
+    if (len(national) not in _NATIONAL_NUMBER_LENGTHS or national[0] == "0"
+            or _may_start_with_national_prefix(country_code, national)):
+        return None
+    return phonenumbers.PhoneNumber(country_code=country_code, national_number=int(national))
 
 
 TYPE = PhoneNumber()
