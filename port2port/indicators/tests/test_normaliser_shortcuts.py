@@ -136,7 +136,7 @@ def test_reading_plus_and_digits_gives_what_phonenumbers_parse_gives_for_every_c
     rng = _rng(164)
     read = 0
     for code in sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE):
-        for _ in range(40):
+        for _attempt in range(40):
             lead = rng.choice(("", "", "0", "00", "1", "8", "9", "15"))  # national prefixes, leading zeros
             text = _spaced(rng, f"{code}{lead}{''.join(rng.choices(string.digits, k=rng.randint(0, 18)))}")
             if (number := phone._read_international(text)) is not None:
