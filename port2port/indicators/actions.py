@@ -21,7 +21,7 @@ from port2port.core.permissions import Permission
 from port2port.reports.actions import membership_granting, require_editable
 from port2port.reports.models import Report
 
-from .models import PERSONAL_KINDS, Indicator, Sighting, SightingKind, Watch
+from .models import NEAR_BY_VALUE_KINDS, PERSONAL_KINDS, Indicator, Sighting, SightingKind, Watch
 from .types import REGISTRY, IndicatorError, normalise
 
 MAX_BATCH = 10_000
@@ -90,7 +90,8 @@ def build_rows(report: Report, user, items: list[NewIndicator]) -> list[tuple]:
 def _row(report, user, item: NewIndicator, found, now, review_at) -> tuple:
     personal = item.kind in PERSONAL_KINDS
     return (
-        report.pk, item.kind, found.value, found.display, found.fuzzy_key or "",
+        report.pk, item.kind, found.value, found.display,
+        "" if item.kind in NEAR_BY_VALUE_KINDS else found.fuzzy_key or "",
         [str(flag) for flag in found.flags], found.suggestion or "", found.extra or {},
         item.raw.strip()[:300] if item.kind == "person" else "", (item.comment or "").strip(),
         user.pk, now, review_at if personal else None, "",

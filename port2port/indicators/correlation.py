@@ -20,7 +20,8 @@ from django.db.models.expressions import Col
 from port2port.organisations.models import Organisation, Port, as_viewer
 from port2port.reports.models import Report
 
-from .models import Indicator, WarningListEntry
+from .models import NEAR_BY_VALUE_KINDS, Indicator, WarningListEntry
+from .types import REGISTRY
 
 FUZZY_KINDS = ("plate", "vessel_name")
 # Said in every fuzzy lookup: the (kind, fuzzy_key) index holds only rows with a key, and
@@ -314,9 +315,17 @@ def search(viewer, *, kind: str | None, value: str, fuzzy: bool = False, limit: 
     visible = Indicator.objects.visible_to(viewer)
     if kind:
         visible = visible.filter(kind=kind)
-    lookup = HAS_FUZZY_KEY & Q(fuzzy_key=value) if fuzzy else Q(value=value)
+    lookup = _near(kind, value) if fuzzy else Q(value=value)
     rows = visible.filter(lookup).select_related(*_WITH_REPORT).order_by(*_NEWEST_REPORT_FIRST)[:limit]
     return _hide_notes(rows, viewer)
+
+
+def _near(kind: str | None, fuzzy_key: str) -> Q:
+    """The rows near a fuzzy key: by value for the kinds whose key is not stored (a container's
+    numbers with any check digit), else by the stored key on the partial index."""
+    if kind in NEAR_BY_VALUE_KINDS:
+        return Q(value__in=REGISTRY[kind].values_near(fuzzy_key))
+    return HAS_FUZZY_KEY & Q(fuzzy_key=fuzzy_key)
 
 
 def timeline(viewer, kind: str, value: str, *, limit: int = 500) -> list[Indicator]:

@@ -23,6 +23,12 @@ from .types import REGISTRY, IndicatorError
 KIND_CHOICES = [(kind, kind_type.label) for kind, kind_type in REGISTRY.items()]
 # Kinds that identify or reach a person: they carry a review date and are purged unless kept.
 PERSONAL_KINDS = ("person", "phone")
+# Kinds whose near matches are found by value, on the (kind, value) index, so their fuzzy key
+# is not stored: a container's is its number without the check digit, and the numbers near it
+# are the eleven values `values_near` lists. Containers are a third of a bulk import, and
+# indexing their keys cost a write at a random place of a second index for each of them
+# (benchmarks/correlation.py).
+NEAR_BY_VALUE_KINDS = ("container",)
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -59,6 +65,7 @@ class Indicator(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=KIND_CHOICES)
     value = models.CharField(_("value"), max_length=300)  # the canonical form exact matching compares
     display = models.CharField(max_length=300)
+    # The key near matches share, stored for the kinds looked up by it (not NEAR_BY_VALUE_KINDS).
     fuzzy_key = models.CharField(max_length=300, blank=True)
     flags = models.JSONField(default=list, blank=True)
     suggestion = models.CharField(max_length=300, blank=True)

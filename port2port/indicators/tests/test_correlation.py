@@ -191,6 +191,26 @@ def test_fuzzy_search_finds_misreads_and_exact_search_does_not(world):
     assert [r.report_id for r in rows] == [theirs.pk]
 
 
+def test_near_search_finds_a_container_under_another_check_digit_or_none_in_visible_reports_only(world):
+    wrong_digit = with_indicators(b_report(world, day=5), world.analyst_b, ("container", "MSKU 123456 4"))
+    no_digit = with_indicators(b_report(world, day=6), world.analyst_b, ("container", "MSKU123456"))
+    with_indicators(b_report(world, audience=Audience.OWNER, day=7), world.analyst_b, ("container", "MSKU 123456 3"))
+    with_indicators(b_report(world, day=8), world.analyst_b, ("container", "MSKU 123457 4"))  # another box
+    from port2port.indicators.types import normalise
+
+    found = normalise("container", CONTAINER)
+    assert correlation.search(world.analyst_a, kind="container", value=found.value) == []
+    rows = correlation.search(world.analyst_a, kind="container", value=found.fuzzy_key, fuzzy=True)
+    assert [r.report_id for r in rows] == [no_digit.pk, wrong_digit.pk]
+
+
+def test_a_containers_near_match_key_is_not_stored(world):
+    # Found by value instead (models.NEAR_BY_VALUE_KINDS): the partial fuzzy index stays small.
+    report = with_indicators(world.report(), world.analyst_a, ("container", CONTAINER), ("plate", "1-ABC-123"))
+    stored = dict(report.indicators.values_list("kind", "fuzzy_key"))
+    assert stored == {"container": "", "plate": "1A8C123"}
+
+
 # --- pseudonyms and cost ------------------------------------------------------------------
 
 

@@ -47,6 +47,16 @@ def test_an_exact_match_uses_the_covering_kind_value_index(db):
     assert "indicator_kind_value_report" in plan(lookup)
 
 
+def test_a_near_search_for_a_container_uses_the_covering_kind_value_index(world):
+    from port2port.indicators import correlation
+
+    lookup = Indicator.objects.visible_to(world.analyst_a).filter(kind="container").filter(
+        correlation._near("container", "MSKU123456"))
+    found = plan(lookup)
+    assert "USING INDEX indicator_kind_value_report (kind=? AND value=?)" in found
+    assert "SCAN indicators_indicator" not in found
+
+
 def correlation_plan(world, partition: str, keys, **options) -> str:
     """The plan of a correlation lookup as correlate runs it: visible_to's rule compiled into
     SQL, with the condition on (kind, value) or (kind, fuzzy key) added."""

@@ -207,6 +207,15 @@ def test_fuzzy_search_finds_misread_plates(world, client_for):
     assert "Van at the gate" in fuzzy and "mark-fuzzy" in fuzzy
 
 
+def test_near_search_finds_a_container_written_with_another_check_digit(world, client_for):
+    add(world.report(title="Typo at the scanner"), world.analyst_a, ("container", "MSKU 123456 4"))
+    client = client_for(world.analyst_a)
+    exact = client.get(reverse("indicators:search"), {"kind": "container", "value": "MSKU 123456-5"}).content.decode()
+    near = client.get(reverse("indicators:search"), {"kind": "container", "value": "MSKU 123456-5", "fuzzy": "on"}).content.decode()
+    assert "Typo at the scanner" not in exact
+    assert "Typo at the scanner" in near and "mark-fuzzy" in near
+
+
 def test_a_watch_is_created_listed_and_stopped(world, client_for):
     client = client_for(world.analyst_b)
     response = client.post(reverse("indicators:watchlist"), {"kind": "container", "value": CONTAINER, "label": "tip-off"})

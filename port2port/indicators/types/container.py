@@ -49,6 +49,12 @@ class ContainerNumber(IndicatorType):
         return self._result(prefix + serial, given, expected)
 
     @staticmethod
+    def values_near(fuzzy_key: str) -> list[str]:
+        """The values of the numbers near this one (its fuzzy key is the number without its
+        check digit): the same owner code, category and serial with any check digit, or none."""
+        return [fuzzy_key, *(fuzzy_key + digit for digit in "0123456789")]
+
+    @staticmethod
     def _result(body, given, expected) -> Normalised:
         correct = body + expected
         # Near matches ignore the check digit, so a typo'd or missing digit still finds the box.
