@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
 from django.db import connections, models, router
+from pydantic_core import to_json
 
 
 class EncodedJSON(str):
@@ -36,9 +37,9 @@ def _converter(field: models.Field, connection) -> Callable | None:
         # Most rows carry an empty list or dict: encode those once, not once per row.
         empty = {list: field.get_db_prep_save([], connection), dict: field.get_db_prep_save({}, connection)}
         encoded = _encoded_json_parameter(connection)
-        # On SQLite a JSON column is text: encode it directly, as Django would, without its
-        # per-value call chain (a third of the conversion time of a bulk import).
-        plain = (json.JSONEncoder().encode if connection.vendor == "sqlite" and field.encoder is None
+        # On SQLite a JSON column is text: encode it directly, without Django's per-value call
+        # chain (a third of the conversion time of a bulk import).
+        plain = (_json_text if connection.vendor == "sqlite" and field.encoder is None
                  else lambda value: field.get_db_prep_save(value, connection))
 
         def convert(value):
@@ -55,6 +56,29 @@ def _converter(field: models.Field, connection) -> Callable | None:
             adapt = _sqlite_utc_text(adapt)
         return _remembering_last(adapt)
     return None
+
+
+_standard_json_text = json.JSONEncoder().encode
+_FLAT_JSON_VALUES = frozenset((str, int, bool, type(None)))
+
+
+def _json_text(value) -> str:
+    """JSON text of a value, as Django writes it for a JSON column on SQLite. A flat object
+    (text keys) or list of text, whole numbers, true, false and null, the `extra` and `flags`
+    of nearly every indicator, is written by pydantic-core's encoder: 0.4 µs against the
+    standard library's 2.7 for a two-key object (preparing benchmarks/correlation.py's rows:
+    4.8 µs a row before, 3.9 after). Anything else, and text pydantic-core refuses (a lone
+    surrogate), the standard library writes (or refuses, as Django would)."""
+    if type(value) is dict:
+        flat = all(type(key) is str for key in value) and all(type(item) in _FLAT_JSON_VALUES for item in value.values())
+    else:
+        flat = type(value) is list and all(type(item) in _FLAT_JSON_VALUES for item in value)
+    if flat:
+        try:
+            return to_json(value).decode()
+        except ValueError:
+            pass
+    return _standard_json_text(value)
 
 
 def _sqlite_utc_text(adapt: Callable) -> Callable:

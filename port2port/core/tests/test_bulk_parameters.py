@@ -1,5 +1,6 @@
 """core.bulk turns values into database parameters as Django itself would, with less work."""
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -22,6 +23,27 @@ moments = st.builds(lambda moment, hours: moment.replace(tzinfo=timezone(timedel
 def test_a_datetime_becomes_the_parameter_django_makes(moment):
     convert = bulk._converter(Event._meta.get_field("occurred_at"), connection)
     assert convert(moment) == connection.ops.adapt_datetimefield_value(moment)
+
+
+json_atoms = st.one_of(st.text(), st.integers(), st.booleans(), st.none())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.dictionaries(st.text(), json_atoms, max_size=6), st.lists(json_atoms, max_size=6)))
+def test_a_flat_object_or_list_is_written_as_json_that_reads_back_the_same(value):
+    text = bulk._json_text(value)
+    assert json.loads(text) == value and json.loads(json.dumps(value)) == value
+
+
+@pytest.mark.parametrize("value", [{"nested": {"a": [1, 2]}}, {"float": 1.5}, [1.0, float("nan")], {"lone": "\ud800"},
+                                   ["\udfff"], "text", 7, {1: "a key that is no text"}])
+def test_anything_else_is_written_by_the_standard_library(value):
+    assert bulk._json_text(value) == json.JSONEncoder().encode(value)
+
+
+def test_what_the_standard_library_refuses_is_refused():
+    with pytest.raises(TypeError):
+        bulk._json_text({"when": datetime(2026, 1, 1)})
 
 
 def test_prepared_rows_go_in_as_they_are_and_come_back_as_saved(world):
