@@ -116,6 +116,21 @@ def test_a_bad_row_is_named_and_nothing_of_the_batch_is_saved(world):
     assert Indicator.objects.count() == 0
 
 
+def test_bad_rows_are_named_in_the_order_given_whatever_their_kinds(world):
+    items = [NewIndicator("plate", "?"), NewIndicator("container", "nope"), NewIndicator("plate", "!"),
+             NewIndicator("imo", "IMO 1"), NewIndicator("container", "no")]
+    with pytest.raises(ValidationError) as error:
+        add_indicators(world.report(), acting_user=world.analyst_a, items=items)
+    assert list(error.value.message_dict) == [f"indicators.{n}.value" for n in range(5)]
+
+
+def test_a_value_given_twice_is_added_once_with_the_first_ones_comment(world):
+    items = [NewIndicator("container", CONTAINER, comment="first"), NewIndicator("plate", "1-ABC-123"),
+             NewIndicator("container", CONTAINER.lower(), comment="second")]
+    created = add_indicators(world.report(), acting_user=world.analyst_a, items=items)
+    assert [(indicator.kind, indicator.comment) for indicator in created] == [("container", "first"), ("plate", "")]
+
+
 def test_too_many_indicators_at_once_are_refused(world, monkeypatch):
     monkeypatch.setattr(actions, "MAX_BATCH", 3)
     with pytest.raises(ValidationError) as error:
@@ -136,8 +151,10 @@ def test_the_same_value_twice_is_one_indicator_and_adding_it_again_adds_nothing(
 
 def test_added_indicators_come_back_in_the_order_given_each_as_stored(world):
     report = world.report()
-    # Out of (kind, value) order on purpose: the rows are inserted in index order.
-    given = [("plate", "2-XYZ-999"), ("container", CONTAINER), ("phone", "+32 470 12 34 56"), ("domain", "a.example.be")]
+    # Out of (kind, value) order, and kinds interleaved, on purpose: the values are normalised
+    # kind by kind and the rows inserted in index order.
+    given = [("plate", "2-XYZ-999"), ("container", CONTAINER), ("phone", "+32 470 12 34 56"), ("plate", "1-ABC-123"),
+             ("domain", "a.example.be"), ("container", "CSQU 305438 3")]
     created = add_indicators(report, acting_user=world.analyst_a, items=[NewIndicator(kind, raw) for kind, raw in given])
     assert [indicator.kind for indicator in created] == [kind for kind, _ in given]
     stored = {indicator.pk: indicator for indicator in report.indicators.all()}
