@@ -24,8 +24,10 @@ class IndicatorError(ValueError):
         return str(self.message)
 
 
-# slots: one is built for every value in a bulk import, and slotted ones are built faster.
-@dataclasses.dataclass(frozen=True, slots=True)
+# One is built for every value in a bulk import. Slotted ones are built faster; frozen ones
+# three times slower (1.8 µs against 0.6: each field is set through object.__setattr__), so
+# it is not frozen. Treat it as a value all the same: nothing assigns to its fields.
+@dataclasses.dataclass(slots=True)
 class Normalised:
     """One indicator value after normalisation.
 
