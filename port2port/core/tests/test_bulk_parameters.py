@@ -46,6 +46,16 @@ def test_what_the_standard_library_refuses_is_refused():
         bulk._json_text({"when": datetime(2026, 1, 1)})
 
 
+def test_json_written_compactly_in_utf8_reads_back_and_is_found_by_its_keys(world):
+    from port2port.indicators.actions import NewIndicator, add_indicators
+    from port2port.indicators.models import Indicator
+
+    report = world.report()
+    add_indicators(report, acting_user=world.analyst_a, items=[NewIndicator("company", "Société Générale Düsseldorf")])
+    assert Indicator.objects.get(report=report).extra == {"name": "Société Générale Düsseldorf"}
+    assert Indicator.objects.filter(extra__name="Société Générale Düsseldorf").count() == 1
+
+
 def test_prepared_rows_go_in_as_they_are_and_come_back_as_saved(world):
     sensor = register_sensor(acting_user=world.officer_a, organisation=world.org_a, name="RF 1", kind="drone_rf",
                              port=world.port_a)
