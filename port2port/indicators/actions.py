@@ -69,49 +69,60 @@ def build_rows(report: Report, user, items: list[NewIndicator]) -> list[tuple]:
     interleaved as a paste mixes them (the mix of benchmarks/correlation.py, alternating runs:
     12.7 -> 9.5 and 20.2 -> 16.4 µs a value). The order of one kind's values is kept, so the
     first of two that are the same value is the one kept, as before."""
-    errors, rows_at, seen = {}, {}, set()
+    errors, rows_at = {}, {}
     now = timezone.now()
     review_at = review_date(now)
-    for number in _positions_kind_by_kind(items):
-        item = items[number]
-        if item.kind not in REGISTRY:
-            errors[number] = ("kind", _("Unknown kind of indicator."))
+    for kind, numbers in _positions_by_kind(items).items():
+        if kind not in REGISTRY:
+            for number in numbers:
+                errors[number] = ("kind", _("Unknown kind of indicator."))
             continue
-        if len(item.comment or "") > MAX_COMMENT:
-            errors[number] = ("comment", _("A comment has at most %(n)d characters.") % {"n": MAX_COMMENT})
-            continue
-        try:
-            found = normalise(item.kind, item.raw if isinstance(item.raw, str) else "")
-        except IndicatorError as error:
-            errors[number] = ("value", str(error.message))
-            continue
-        if (item.kind, found.value) in seen:
-            continue  # the same value twice in one paste is one indicator
-        seen.add((item.kind, found.value))
-        rows_at[number] = _row(report, user, item, found, now, review_at)
+        normalise_value, make_row, seen = REGISTRY[kind].normalise, _row_maker(kind, report, user, now, review_at), set()
+        for number in numbers:
+            item = items[number]
+            if len(item.comment or "") > MAX_COMMENT:
+                errors[number] = ("comment", _("A comment has at most %(n)d characters.") % {"n": MAX_COMMENT})
+                continue
+            try:
+                found = normalise_value(item.raw if isinstance(item.raw, str) else "")
+            except IndicatorError as error:
+                errors[number] = ("value", str(error.message))
+                continue
+            if found.value in seen:
+                continue  # the same value twice in one paste is one indicator
+            seen.add(found.value)
+            rows_at[number] = make_row(item, found)
     if errors:
         raise ValidationError({f"indicators.{number}.{field}": text for number, (field, text) in sorted(errors.items())})
     return [rows_at[number] for number in sorted(rows_at)]
 
 
-def _positions_kind_by_kind(items: list[NewIndicator]) -> list[int]:
-    """The items' positions, those of one kind together and in their order, the kinds in the
-    order they first come."""
+def _positions_by_kind(items: list[NewIndicator]) -> dict[str, list[int]]:
+    """The items' positions by kind, each kind's in their order, the kinds in the order they
+    first come."""
     positions = {}
     for number, item in enumerate(items):
         positions.setdefault(item.kind, []).append(number)
-    return [number for numbers in positions.values() for number in numbers]
+    return positions
 
 
-def _row(report, user, item: NewIndicator, found, now, review_at) -> tuple:
-    personal = item.kind in PERSONAL_KINDS
-    return (
-        report.pk, item.kind, found.value, found.display,
-        "" if item.kind in NEAR_BY_VALUE_KINDS else found.fuzzy_key or "",
-        [str(flag) for flag in found.flags], found.suggestion or "", found.extra or {},
-        item.raw.strip()[:300] if item.kind == "person" else "", (item.comment or "").strip(),
-        user.pk, now, review_at if personal else None, "",
-    )
+def _row_maker(kind: str, report: Report, user, now, review_at):
+    """What makes the row of one value of `kind`, with what depends on the kind alone worked
+    out once for all its values."""
+    report_id, user_id = report.pk, user.pk
+    fuzzy_key_stored = kind not in NEAR_BY_VALUE_KINDS
+    clear_text_kept = kind == "person"
+    review_at = review_at if kind in PERSONAL_KINDS else None
+
+    def row(item: NewIndicator, found) -> tuple:
+        return (
+            report_id, kind, found.value, found.display, (found.fuzzy_key or "") if fuzzy_key_stored else "",
+            [str(flag) for flag in found.flags] if found.flags else [], found.suggestion or "", found.extra or {},
+            item.raw.strip()[:300] if clear_text_kept else "", (item.comment or "").strip(),
+            user_id, now, review_at, "",
+        )
+
+    return row
 
 
 @transaction.atomic
