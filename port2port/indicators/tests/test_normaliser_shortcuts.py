@@ -15,8 +15,8 @@ import unicodedata
 
 import phonenumbers
 import pytest
-from hypothesis import given, strategies as st
 from django.utils.translation import gettext_lazy as _
+from hypothesis import given, strategies as st
 from stdnum import iso6346
 
 from port2port.indicators.types import REGISTRY, IndicatorError, Normalised, base, container, domain, ip, phone
