@@ -5,12 +5,15 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from port2port.core.sharing import Audience, Tlp
 from port2port.indicators import actions
 from port2port.indicators.actions import NewIndicator, add_indicators, record_sighting
 from port2port.indicators.models import Indicator, Sighting, SightingKind
+from port2port.indicators.types import REGISTRY
+from port2port.organisations.models import Membership
 
 CONTAINER = "MSKU 123456-5"
 
@@ -163,6 +166,19 @@ def test_added_indicators_come_back_in_the_order_given_each_as_stored(world):
             stored[indicator.pk].kind, stored[indicator.pk].value, stored[indicator.pk].display)
 
 
+def test_values_the_report_holds_are_skipped_and_the_new_ones_stored_as_given(world):
+    report = world.report()
+    [held] = add_indicators(report, acting_user=world.analyst_a, items=[NewIndicator("plate", "1-ABC-123")])
+    given = [("plate", "2-XYZ-999"), ("plate", "1-ABC-123"), ("container", CONTAINER), ("domain", "a.example.be")]
+    created = add_indicators(report, acting_user=world.analyst_a, items=[NewIndicator(kind, raw) for kind, raw in given])
+    assert [indicator.kind for indicator in created] == ["plate", "container", "domain"]
+    assert "2-XYZ-999" in created[0].display
+    stored = {row[0]: row[1:] for row in report.indicators.values_list("pk", "kind", "value", "display")}
+    assert set(stored) == {held.pk, *(indicator.pk for indicator in created)}
+    for indicator in created:
+        assert (indicator.kind, indicator.value, indicator.display) == stored[indicator.pk]
+
+
 @pytest.mark.parametrize("persona", ["analyst_b", "red_reader_b", "outsider_c", "platform_admin"])
 def test_only_the_reports_editors_add_or_remove_indicators(world, shared, persona):
     with pytest.raises(PermissionDenied):
@@ -170,6 +186,41 @@ def test_only_the_reports_editors_add_or_remove_indicators(world, shared, person
     with pytest.raises(PermissionDenied):
         actions.remove_indicator(shared, acting_user=getattr(world, persona))
     assert Indicator.objects.count() == 1
+
+
+def test_a_reader_is_refused_before_their_values_are_read(world, shared):
+    # Told first that they may not change the report, not first to correct values they may not add.
+    with pytest.raises(PermissionDenied):
+        add_indicators(shared.report, acting_user=world.analyst_b, items=[NewIndicator("imo", "not an IMO number")])
+
+
+def test_a_right_taken_away_while_the_values_are_normalised_stops_the_write(world, monkeypatch):
+    report, normalise_all = world.report(), actions.build_rows
+
+    def normalise_then_lose_the_right(*args):
+        rows = normalise_all(*args)
+        Membership.objects.filter(user=world.analyst_a).update(is_active=False)
+        return rows
+
+    monkeypatch.setattr(actions, "build_rows", normalise_then_lose_the_right)
+    with pytest.raises(PermissionDenied):
+        add_indicators(report, acting_user=world.analyst_a, items=[NewIndicator("container", CONTAINER)])
+    assert not report.indicators.exists()
+
+
+def test_values_are_normalised_before_the_write_transaction_opens(transactional_db, world, monkeypatch):
+    # On SQLite a transaction holds the one write lock: every other writer would wait out the normalising.
+    normaliser, in_transaction = REGISTRY["container"], []
+
+    def normalise(raw):
+        in_transaction.append(connection.in_atomic_block)
+        return type(normaliser).normalise(normaliser, raw)
+
+    monkeypatch.setattr(normaliser, "normalise", normalise)
+    report = world.report()
+    created = add_indicators(report, acting_user=world.analyst_a, items=[NewIndicator("container", CONTAINER)])
+    assert in_transaction == [False]
+    assert [indicator.pk for indicator in created] == list(report.indicators.values_list("pk", flat=True))
 
 
 def test_a_wrong_check_digit_is_kept_flagged_with_the_right_digit_suggested(world):
