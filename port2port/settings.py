@@ -171,13 +171,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             # WAL lets readers run beside the writer; FULL survives a power cut; IMMEDIATE takes
             # the write lock at BEGIN so two writers queue instead of failing mid-transaction.
             # The WAL is copied back into the database file (a checkpoint, with its own fsync)
-            # every SQLITE_CHECKPOINT_PAGES pages instead of SQLite's 1,000: a bulk import or
-            # a sensor batch dirties hundreds of pages, and copying them back after every few
-            # commits cost as much as the inserts (benchmarks/ingest.py, correlation.py). At a
-            # million indicators a 5,000-value import dirties some 5,000 pages, mostly the same
-            # index pages as the import before: copying back every 30,000 pages instead of
-            # 10,000 copies each of them once for several imports (3-11% more indicators/s in
-            # three alternating runs). The WAL file is cut back to 64 MB after a checkpoint.
+            # every SQLITE_CHECKPOINT_PAGES pages (400 MB) instead of SQLite's 1,000: a bulk
+            # import or a sensor batch dirties hundreds to thousands of pages, mostly the same
+            # index pages as the batch before, and a checkpoint copies each page once however
+            # often it changed since the last. At a million indicators a 5,000-value import
+            # dirties some 5,000 pages; copying back every 100,000 pages instead of 30,000 took
+            # the import from 41,300-42,800 to 44,100-44,200 indicators/s, and its cost growth
+            # from 100k to 1M from 1.50-1.56 to 1.42-1.44, in alternating runs of
+            # benchmarks/correlation.py (30,000 had beaten 10,000 by 3-11%). The WAL is cut back
+            # to 64 MB after a checkpoint.
             # Each connection may cache SQLITE_CACHE_MB of pages instead of SQLite's 2 MB: a bulk
             # import of 5,000 indicators changes pages all over the (kind, value) indexes, some
             # 25 MB of them at a million indicators, and a smaller cache evicts and re-reads them
@@ -185,7 +187,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             # long with 32 MB or more as with 2 MB or 16 MB).
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; "
-                f"PRAGMA wal_autocheckpoint={env_int('P2P_SQLITE_CHECKPOINT_PAGES', 30_000)}; "
+                f"PRAGMA wal_autocheckpoint={env_int('P2P_SQLITE_CHECKPOINT_PAGES', 100_000)}; "
                 f"PRAGMA cache_size=-{sqlite_cache_kib()}; "
                 "PRAGMA journal_size_limit=67108864;"
             ),

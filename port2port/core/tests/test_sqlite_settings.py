@@ -17,8 +17,8 @@ def test_each_connection_caches_64_mb_of_pages_by_default():
 
 @sqlite_only
 @pytest.mark.django_db
-def test_the_log_is_copied_back_every_30000_pages_by_default():
+def test_the_log_is_copied_back_every_100000_pages_by_default():
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA wal_autocheckpoint")
-        assert cursor.fetchone()[0] == 30_000
+        assert cursor.fetchone()[0] == 100_000
 
