@@ -35,14 +35,14 @@ def _rng(seed):
 
 def test_the_container_check_digit_agrees_with_python_stdnum_for_many_random_numbers():
     rng = _rng(6346)
-    for _ in range(20_000):
+    for _attempt in range(20_000):
         body = "".join(rng.choices(string.ascii_uppercase, k=3)) + rng.choice("UJZR") + f"{rng.randrange(10**6):06d}"
         assert container.check_digit(body) == iso6346.calc_check_digit(body), body
 
 
 def test_the_container_display_is_python_stdnums_format():
     rng = _rng(11)
-    for _ in range(2_000):
+    for _attempt in range(2_000):
         body = "".join(rng.choices(string.ascii_uppercase, k=3)) + rng.choice("UJZR") + f"{rng.randrange(10**6):06d}"
         for digit in (iso6346.calc_check_digit(body), str(rng.randrange(10))):
             result = REGISTRY["container"].normalise(body + digit)
@@ -189,7 +189,7 @@ def test_strip_diacritics_skips_only_what_has_no_diacritics():
 def test_refang_leaves_text_without_brackets_as_it_is_and_refangs_the_rest():
     rng = _rng(3)
     pieces = ["example", "[.]", "(.)", "{.}", "[dot]", "( DOT )", "[@]", "[at]", "(AT)", "[:]", ".", "@", " ", "x", "["]
-    for _ in range(3_000):
+    for _attempt in range(3_000):
         text = "".join(rng.choices(pieces, k=rng.randint(1, 8)))
         full = domain._DEFANGED_COLON.sub(":", domain._DEFANGED_AT.sub("@", domain._DEFANGED_DOT.sub(".", text)))
         assert domain.refang(text) == full, text
