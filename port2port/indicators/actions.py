@@ -133,23 +133,51 @@ def add_indicators(report: Report, *, acting_user, items: list[NewIndicator], ip
     The values are normalised and made into the database's parameters before the transaction
     opens: on SQLite a transaction holds the database's one write lock from its start, and that
     work is about a third of an import, which every other writer (a sensor batch, an alert)
-    would wait out. The right to edit is checked before that work and again inside the
-    transaction, so that a right taken away meanwhile still stops the write."""
-    require_editable(report, acting_user)
-    if len(items) > MAX_BATCH:
-        raise ValidationError({"indicators": _("At most %(n)d indicators at a time.") % {"n": MAX_BATCH}})
-    rows = build_rows(report, acting_user, items)
-    order = _index_order(rows)
-    prepared = bulk.prepare(Indicator, COLUMNS, [rows[position] for position in order])
+    would wait out. The right to edit is checked once, inside the transaction, so that the
+    write follows the rights as they are then, and before any error about the values is
+    raised: someone who may not edit the report is told so, not how to correct values they may
+    not add. (Checking it before the work as well cost a 100-value import an eighth of its time.)"""
+    batch = _Batch(report, acting_user, items)
     with transaction.atomic():
         require_editable(report, acting_user)
+        if batch.problem is not None:
+            raise batch.problem
         existing = set(report.indicators.values_list("kind", "value"))
-        rows, ids = _insert_new(rows, order, prepared, existing)
+        rows, ids = batch.insert_new(existing)
         audit.record("indicators.add", actor=acting_user, organisation_id=report.owner_org_id, target=report,
                      subject_organisation_id=report.owner_org_id, detail={"count": len(ids)}, ip=ip)
         if ids:
             transaction.on_commit(lambda: _enqueue_matching(report.pk, min(ids), max(ids)))
     return NewIndicators(report, ids, rows)
+
+
+class _Batch:
+    """An import's rows, normalised, put in index order and made into the database's parameters
+    before its transaction opens; or the problem with them (`problem`), kept to be raised once
+    the right to edit is checked."""
+
+    def __init__(self, report: Report, user, items: list[NewIndicator]):
+        self.rows, self.problem = [], None
+        if len(items) > MAX_BATCH:
+            self.problem = ValidationError({"indicators": _("At most %(n)d indicators at a time.") % {"n": MAX_BATCH}})
+        else:
+            try:
+                self.rows = build_rows(report, user, items)
+            except ValidationError as error:
+                self.problem = error
+        self.order = _index_order(self.rows)
+        self.prepared = bulk.prepare(Indicator, COLUMNS, [self.rows[position] for position in self.order])
+
+    def insert_new(self, existing: set) -> tuple[list[tuple], list[int]]:
+        """Insert, in index order, the rows whose (kind, value) is not in `existing`; return
+        those rows and their new keys, both in the order the items were given."""
+        rows, order = self.rows, self.order
+        new = [n for n, position in enumerate(order) if (rows[position][1], rows[position][2]) not in existing]
+        prepared = self.prepared if len(new) == len(order) else bulk.Prepared(self.prepared[n] for n in new)
+        ids_in_order = bulk.insert_returning_ids(Indicator, COLUMNS, prepared)
+        key_at = dict(zip((order[n] for n in new), ids_in_order, strict=True))
+        positions = sorted(key_at)
+        return [rows[position] for position in positions], [key_at[position] for position in positions]
 
 
 def _index_order(rows: list[tuple]) -> list[int]:
@@ -162,19 +190,6 @@ def _index_order(rows: list[tuple]) -> list[int]:
     # would, in half the time of comparing tuples.
     keys = [row[1] + "\0" + row[2] for row in rows]
     return sorted(range(len(rows)), key=keys.__getitem__)
-
-
-def _insert_new(rows: list[tuple], order: list[int], prepared: bulk.Prepared, existing: set) -> tuple[list, list[int]]:
-    """Insert, in index order, the rows whose (kind, value) is not in `existing` (`prepared`
-    holds every row's parameters in `order`); return those rows and their new keys, both in
-    the rows' own order, which is the order the caller gave."""
-    new = [n for n, position in enumerate(order) if (rows[position][1], rows[position][2]) not in existing]
-    if len(new) < len(order):
-        prepared = bulk.Prepared(prepared[n] for n in new)
-    ids_in_order = bulk.insert_returning_ids(Indicator, COLUMNS, prepared)
-    key_at = dict(zip((order[n] for n in new), ids_in_order, strict=True))
-    positions = sorted(key_at)
-    return [rows[position] for position in positions], [key_at[position] for position in positions]
 
 
 class NewIndicators(Sequence):

@@ -188,10 +188,12 @@ def test_only_the_reports_editors_add_or_remove_indicators(world, shared, person
     assert Indicator.objects.count() == 1
 
 
-def test_a_reader_is_refused_before_their_values_are_read(world, shared):
-    # Told first that they may not change the report, not first to correct values they may not add.
+@pytest.mark.parametrize("items", [[NewIndicator("imo", "not an IMO number")], [NewIndicator("plate", "1-ABC-123")] * 4])
+def test_a_reader_is_told_they_may_not_edit_rather_than_what_is_wrong_with_the_values(world, shared, items, monkeypatch):
+    # Not how to correct values they may not add (a bad value; too many values).
+    monkeypatch.setattr(actions, "MAX_BATCH", 3)
     with pytest.raises(PermissionDenied):
-        add_indicators(shared.report, acting_user=world.analyst_b, items=[NewIndicator("imo", "not an IMO number")])
+        add_indicators(shared.report, acting_user=world.analyst_b, items=items)
 
 
 def test_a_right_taken_away_while_the_values_are_normalised_stops_the_write(world, monkeypatch):
