@@ -50,6 +50,13 @@ def sqlite_cache_kib() -> int:
     return megabytes * 1024
 
 
+def sqlite_wal_kept_bytes(checkpoint_pages: int) -> int:
+    """How large the write-ahead log file may stay after a checkpoint (SQLite's
+    `journal_size_limit`): what it takes between two checkpoints, at SQLite's default 4 KB
+    page, and 64 MB more for the commit that crosses the mark."""
+    return max(checkpoint_pages, 0) * 4096 + 64 * 1024 * 1024
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
@@ -166,6 +173,7 @@ else:
         }
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    SQLITE_CHECKPOINT_PAGES = env_int("P2P_SQLITE_CHECKPOINT_PAGES", 100_000)
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             # WAL lets readers run beside the writer; FULL survives a power cut; IMMEDIATE takes
@@ -178,8 +186,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             # dirties some 5,000 pages; copying back every 100,000 pages instead of 30,000 took
             # the import from 41,300-42,800 to 44,100-44,200 indicators/s, and its cost growth
             # from 100k to 1M from 1.50-1.56 to 1.42-1.44, in alternating runs of
-            # benchmarks/correlation.py (30,000 had beaten 10,000 by 3-11%). The WAL is cut back
-            # to 64 MB after a checkpoint.
+            # benchmarks/correlation.py (30,000 had beaten 10,000 by 3-11%).
+            # After a checkpoint the WAL file keeps that size (sqlite_wal_kept_bytes) and is
+            # written over again: cut back to 64 MB, it had to grow again before every
+            # checkpoint, and a growing file costs the disk more at each commit's fsync than
+            # one written over (the same runs at 1M: 43,400-44,200 indicators/s with the cut,
+            # 48,200-50,300 without; cost growth 1.38-1.41 against 1.23-1.30).
             # Each connection may cache SQLITE_CACHE_MB of pages instead of SQLite's 2 MB: a bulk
             # import of 5,000 indicators changes pages all over the (kind, value) indexes, some
             # 25 MB of them at a million indicators, and a smaller cache evicts and re-reads them
@@ -187,9 +199,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             # long with 32 MB or more as with 2 MB or 16 MB).
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; "
-                f"PRAGMA wal_autocheckpoint={env_int('P2P_SQLITE_CHECKPOINT_PAGES', 100_000)}; "
+                f"PRAGMA wal_autocheckpoint={SQLITE_CHECKPOINT_PAGES}; "
                 f"PRAGMA cache_size=-{sqlite_cache_kib()}; "
-                "PRAGMA journal_size_limit=67108864;"
+                f"PRAGMA journal_size_limit={sqlite_wal_kept_bytes(SQLITE_CHECKPOINT_PAGES)};"
             ),
             "transaction_mode": "IMMEDIATE",
         }
