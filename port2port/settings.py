@@ -188,10 +188,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             # from 100k to 1M from 1.50-1.56 to 1.42-1.44, in alternating runs of
             # benchmarks/correlation.py (30,000 had beaten 10,000 by 3-11%).
             # After a checkpoint the WAL file keeps that size (sqlite_wal_kept_bytes) and is
-            # written over again: cut back to 64 MB, it had to grow again before every
-            # checkpoint, and a growing file costs the disk more at each commit's fsync than
-            # one written over (the same runs at 1M: 43,400-44,200 indicators/s with the cut,
-            # 48,200-50,300 without; cost growth 1.38-1.41 against 1.23-1.30).
+            # written over again. Cut back to 64 MB, it had to grow again before every
+            # checkpoint, most likely making each commit's fsync record new blocks and a new
+            # size as well: in alternating runs at 1M, 43,400-44,200 indicators/s with the cut
+            # against 48,200-50,300 without, and cost growth 1.38-1.41 against 1.23-1.30.
             # Each connection may cache SQLITE_CACHE_MB of pages instead of SQLite's 2 MB: a bulk
             # import of 5,000 indicators changes pages all over the (kind, value) indexes, some
             # 25 MB of them at a million indicators, and a smaller cache evicts and re-reads them
