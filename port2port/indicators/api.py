@@ -265,14 +265,15 @@ def normalised_as(kind: str | None, raw: str) -> list[tuple[str, object]]:
 @router.get("/indicators/search", response=SearchOut, summary="Find a value in the reports you may see")
 def search_indicators(request, filters: Query[SearchFilters]):
     """The value is normalised first (with `kind`, or as every kind that accepts it), so
-    "MSKU 123456-5" finds MSKU1234565. With `fuzzy`, plates and vessel names also match their
-    likely misreads, marked `fuzzy`."""
+    "MSKU 123456-5" finds MSKU1234565. With `fuzzy`, near matches too, marked `fuzzy`, as on
+    the search page: plates, vessel names and seals with misread characters (O/0, I/1, B/8 …),
+    containers with another check digit or none, company names spaced otherwise."""
     viewer = request.auth.viewer
     searched = normalised_as(filters.kind.value if filters.kind else None, filters.value)
     results, seen = [], set()
     for kind, found in searched:
         lookups = [(found.value, False)]
-        if filters.fuzzy and kind in correlation.FUZZY_KINDS and found.fuzzy_key:
+        if filters.fuzzy and found.fuzzy_key:
             lookups.append((found.fuzzy_key, True))
         for value, fuzzy in lookups:
             for match in correlation.search(viewer, kind=kind, value=value, fuzzy=fuzzy, limit=filters.limit):

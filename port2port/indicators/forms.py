@@ -63,7 +63,8 @@ class SearchForm(forms.Form):
     value = forms.CharField(label=_("Value"), max_length=2048)
     fuzzy = forms.BooleanField(
         label=_("Include near matches (O/0, I/1, B/8 … misreads)"), required=False,
-        help_text=_("For licence plates and vessel names."),
+        help_text=_("Plates, vessel names and seals: misread characters. Containers: another check digit, or "
+                    "none. Companies: the name spaced otherwise."),
     )
 
     def clean(self):

@@ -127,7 +127,9 @@ class SearchFilters(Schema):
 
     value: str = Field(min_length=1, max_length=_max_length(Indicator, "value"), description="As written; normalised first")
     kind: IndicatorKind | None = Field(None, description="Without a kind: every kind that accepts the value")
-    fuzzy: bool = Field(False, description="Also likely misreads of plates and vessel names")
+    fuzzy: bool = Field(False, description="Also near matches: plates, vessel names and seals with misread characters "
+                                           "(O/0, I/1, B/8 …), containers with another check digit or none, "
+                                           "company names spaced otherwise")
     limit: int = Field(50, ge=1, le=200)
 
 

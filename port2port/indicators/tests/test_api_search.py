@@ -3,6 +3,8 @@ without a kind) and a value's timeline across ports, never reaching past the sha
 
 from datetime import datetime, timezone
 
+import pytest
+
 from port2port.core.sharing import Audience, Tlp
 from port2port.organisations.models import ApiKeyScope
 from port2port.reports.tests.api_helpers import Api, api_key, bad_fields
@@ -64,6 +66,27 @@ def test_a_fuzzy_search_finds_misread_plates_and_marks_them(world):
     assert _reports(api.get("/indicators/search", query).json()) == [exact.pk]
     fuzzy = api.get("/indicators/search", query | {"fuzzy": "true"}).json()["results"]
     assert {(hit["report"]["id"], hit["fuzzy"]) for hit in fuzzy} == {(exact.pk, False), (misread.pk, True)}
+
+
+@pytest.mark.parametrize(("kind", "stored", "searched"), [
+    ("container", "MSKU 123456-5", "MSKU 123456-0"),  # a wrong check digit
+    ("container", "MSKU 123456-5", "MSKU 123456"),  # none
+    ("seal", "AB123456", "A8123456"),  # B read as 8
+    ("company", "Scheldt Logistics NV", "Scheldtlogistics"),  # spaced otherwise
+])
+def test_a_fuzzy_search_finds_the_near_matches_the_search_page_finds_in_visible_reports_only(
+        world, client_for, kind, stored, searched):
+    shared, private = partners_report(world), partners_report(world, tlp=Tlp.AMBER, audience=Audience.OWNER)
+    add(shared, world.analyst_b, (kind, stored))
+    add(private, world.analyst_b, (kind, stored))
+    query = {"kind": kind, "value": searched}
+    api = Api(world.analyst_a)
+    assert api.get("/indicators/search", query).json()["results"] == []
+    hits = api.get("/indicators/search", query | {"fuzzy": "true"}).json()["results"]
+    assert [(hit["report"]["id"], hit["fuzzy"]) for hit in hits] == [(shared.pk, True)]
+    page = client_for(world.analyst_a).get("/indicators/search/", query | {"fuzzy": "on"})
+    assert [row.report_id for row in page.context["results"]] == [shared.pk]
+    assert Api(world.outsider_c).get("/indicators/search", query | {"fuzzy": "true"}).json()["results"] == []
 
 
 def test_a_search_with_a_bad_value_or_kind_is_refused_naming_the_field(world):
