@@ -242,7 +242,6 @@ class WatchHit(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="watch_hits")
     outcome = models.CharField(max_length=16, choices=WatchHitOutcome.choices)
     created_at = models.DateTimeField(auto_now_add=True)
-    seen_at = models.DateTimeField(null=True, blank=True)
 
     objects = WatchHitQuerySet.as_manager()
 
